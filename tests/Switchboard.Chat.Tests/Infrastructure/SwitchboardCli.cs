@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Switchboard.Chat.Tests.Infrastructure;
 
 /// <summary>Starts the real CLI (switchboard.dll built next to the tests) as a child process.</summary>
-internal static partial class Cli
+internal static partial class SwitchboardCli
 {
     public static string DllPath
     {
@@ -20,12 +20,12 @@ internal static partial class Cli
         }
     }
 
-    public static ChildProcess Start(params string[] arguments) => ChildProcess.Start("dotnet", [DllPath, .. arguments]);
+    public static ChildProcess Start(string[] arguments, IDictionary<string, string>? environment = null) => ChildProcess.Start("dotnet", [DllPath, .. arguments], environment);
 
     /// <summary>Starts <c>switchboard serve</c> and waits for its "chat listening on tcp ADDRESS:PORT" line.</summary>
-    public static async Task<(ChildProcess Process, int Port)> StartServerAsync(string dataDirectory, int port = 0, params string[] extra)
+    public static async Task<(ChildProcess Process, int Port)> StartServerAsync(string dataDirectory, int port = 0, IDictionary<string, string>? environment = null)
     {
-        var process = Start(["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, .. extra]);
+        var process = Start(["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory], environment);
         try
         {
             var line = await process.WaitForOutputAsync(l => l.StartsWith("chat listening on tcp ", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "serve's listening line");
