@@ -133,6 +133,14 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Waits for the process to exit and its output to be read to the end; returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: the process gets no chance to flush or clean up.</summary>
     public void Kill()
     {

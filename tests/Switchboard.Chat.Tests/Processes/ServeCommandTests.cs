@@ -42,12 +42,7 @@ public sealed class ServeCommandTests
         using var data = new TempDirectory();
         await using var taken = await TestServer.StartAsync();
         using var server = SwitchboardCli.Start(["serve", "--port", taken.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", data.Path]);
-        using var cts = new CancellationTokenSource(Timeout);
-        while (!server.HasExited)
-        {
-            await Task.Delay(50, cts.Token);
-        }
-
+        Assert.Equal(7, await server.WaitForExitAsync(Timeout));
         Assert.Contains("already in use", server.Errors, StringComparison.Ordinal);
     }
 }

@@ -39,7 +39,7 @@ public sealed class TransportTests
         await unix.SendAsync(LineWriter.Lf, "over unix");
         await tcp.WaitForContainsAsync("<tlsuser> over tls");
         await tcp.WaitForContainsAsync("<unixuser> over unix");
-        Assert.Contains(await ReadUntilAsync(unix, "over tls"), "<tlsuser> over tls", StringComparison.Ordinal);
+        Assert.Contains("<tlsuser> over tls", await ReadUntilAsync(unix, "over tls"), StringComparison.Ordinal);
         var sessions = server.Server.GetSessions();
         Assert.Contains(sessions, s => s.Transport == TransportKind.Tls && s.Nick == "tlsuser");
         Assert.Contains(sessions, s => s.Transport == TransportKind.Unix && s.Nick == "unixuser");

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Switchboard.Chat;
+using Switchboard.Cli.Infrastructure;
 
-namespace Switchboard.Cli.Commands.Chat;
+namespace Switchboard.Cli.Commands.Serve;
 
 /// <summary>
 /// Hosts the chat server in a WebApplication, so a web console can later map its endpoints on the same host
@@ -28,7 +29,7 @@ internal static class ServeHost
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
             Console.Error.WriteLine($"switchboard serve: {ex.Message}");
-            return 2;
+            return ExitCodes.Usage;
         }
 
         return RunAsync(app).GetAwaiter().GetResult();
@@ -52,6 +53,8 @@ internal static class ServeHost
         });
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // A failed start is reported once, briefly, by Run; the host would add a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
 
         builder.Services.Configure<ChatServerOptions>(builder.Configuration.GetSection("Chat"));
         builder.Services.PostConfigure<ChatServerOptions>(options =>
@@ -86,7 +89,7 @@ internal static class ServeHost
             catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
             {
                 Console.Error.WriteLine($"switchboard serve: {ex.Message}");
-                return 1;
+                return ex.Message.Contains("already in use", StringComparison.Ordinal) ? ExitCodes.AddressInUse : ExitCodes.Failure;
             }
 
             var server = app.Services.GetRequiredService<ChatServer>();

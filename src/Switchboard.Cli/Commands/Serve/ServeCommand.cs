@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Switchboard.Cli.Commands.Chat;
 
-namespace Switchboard.Cli.Commands;
+namespace Switchboard.Cli.Commands.Serve;
 
 /// <summary><c>switchboard serve</c>: the chat server.</summary>
 internal static class ServeCommand

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Switchboard.Cli.Commands.Chat;
 
-namespace Switchboard.Cli.Commands;
+namespace Switchboard.Cli.Commands.Chat;
 
 /// <summary><c>switchboard chat HOST[:PORT]</c>: the terminal chat client.</summary>
 internal static class ChatCommand
