@@ -191,6 +191,8 @@ internal sealed class ChatClientApp
                 _nick = ChatView.Str(e, "nick");
                 break;
             case "synced":
+                // The end of a join's replay: this is the room to resume in after a reconnect.
+                _room = ChatView.Str(e, "room") ?? _room;
                 _terminal.SetStatus(LinkState.Connected, $"connected to {_settings.Target} as {_nick} in #{_room}");
                 break;
             case "join":
@@ -240,11 +242,6 @@ internal sealed class ChatClientApp
             if (_seen.Count > 100_000)
             {
                 _seen.RemoveWhere(x => x < _lastId - 50_000);
-            }
-
-            if (ChatView.Str(e, "room") is { } room && ChatView.Str(e, "kind") is "say" or "action")
-            {
-                _room = room;
             }
         }
 
@@ -324,9 +321,10 @@ internal sealed class ChatClientApp
                 return;
             }
 
-            if (line is null || line.Trim().Equals("/quit", StringComparison.OrdinalIgnoreCase))
+            if (line is null || line.Trim().StartsWith("/quit", StringComparison.OrdinalIgnoreCase))
             {
                 // End of input ends the session like /quit, once what was typed has gone out.
+                await _outbox.Writer.WriteAsync(line ?? "/quit");
                 await DrainOutboxAsync();
                 _quit.Cancel();
                 return;
