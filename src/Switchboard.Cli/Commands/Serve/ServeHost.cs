@@ -38,8 +38,8 @@ internal static class ServeHost
     public static WebApplicationBuilder CreateBuilder(Action<ChatServerOptions> overrides)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
-        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
+        // The builder already reads appsettings.json from the current directory; SWITCHBOARD_* variables come last,
+        // so they override it (SWITCHBOARD_Chat__Port=9000 sets Chat:Port).
         builder.Configuration.AddEnvironmentVariables("SWITCHBOARD_");
 
         // The console is the Qt server window: one line per event on stderr, so stdout stays for the
