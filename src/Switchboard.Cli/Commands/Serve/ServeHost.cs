@@ -86,7 +86,7 @@ internal static class ServeHost
             {
                 await app.StartAsync();
             }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or System.Data.Common.DbException)
             {
                 Console.Error.WriteLine($"switchboard serve: {ex.Message}");
                 return ex.Message.Contains("already in use", StringComparison.Ordinal) ? ExitCodes.AddressInUse : ExitCodes.Failure;
