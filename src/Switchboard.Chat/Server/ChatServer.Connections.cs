@@ -28,7 +28,7 @@ public sealed partial class ChatServer
         var reason = "closed by peer";
         try
         {
-            session = new ChatSession(connection, _registry, string.Empty);
+            session = new ChatSession(connection, _registry, string.Empty) { ReplyTimeout = Options.ReplyTimeout };
             session.Nick = ClaimGuestNick(session);
             _sessions[session.Id] = session;
             Log.Connected(_logger, connection.Id, connection.TransportKind, session.Peer, session.Nick);

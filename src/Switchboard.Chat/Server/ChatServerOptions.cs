@@ -69,6 +69,12 @@ public sealed class ChatServerOptions
     /// </summary>
     public int MaxOutboundBufferSize { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// How long a reply to a client's own command (a long /history, a join replay) may wait for the client to read
+    /// before it is dropped as not reading: 30 s. Only that client's handler ever waits.
+    /// </summary>
+    public TimeSpan ReplyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many recent messages joining a room replays: 20.</summary>
     public int JoinReplayCount { get; set; } = 20;
 
