@@ -54,7 +54,7 @@ public sealed class ChatServerOptions
     /// <summary>Invalid lines (bad UTF-8, NUL bytes) after which a connection is closed: 10.</summary>
     public int MaxInvalidLines { get; set; } = 10;
 
-    /// <summary>The most connections at once per listener: 10,000.</summary>
+    /// <summary>The most connections at once, in total over all listeners: 10,000.</summary>
     public int MaxConnections { get; set; } = 10_000;
 
     /// <summary>The most connections at once from one IP address, across listeners: 64. Unix sockets are not counted.</summary>
