@@ -1,0 +1,65 @@
+using System.Buffers;
+
+namespace Switchboard.Net.Qt.Fortune;
+
+/// <summary>
+/// The <see cref="FortuneFraming.Local"/> framing of Qt's local fortune example: a quint32 with the string's
+/// length in UTF-16 code units, then the QString. A count that disagrees with the QString is treated as malformed.
+/// </summary>
+public sealed class LocalFortuneCodec : IFortuneCodec
+{
+    /// <summary>Creates the codec.</summary>
+    /// <param name="maxMessageSize">The largest message, in bytes (8 bytes of headers plus the UTF-16 text).</param>
+    public LocalFortuneCodec(int maxMessageSize = FortuneCodecs.DefaultMaxMessageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 8);
+        MaxMessageSize = maxMessageSize;
+    }
+
+    /// <inheritdoc />
+    public FortuneFraming Framing => FortuneFraming.Local;
+
+    /// <inheritdoc />
+    public int MaxMessageSize { get; }
+
+    /// <inheritdoc />
+    public bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
+    {
+        fortune = string.Empty;
+        var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - 8);
+        if (!reader.TryReadUInt32(out uint units))
+        {
+            return false;
+        }
+
+        if (units > (uint)(MaxMessageSize - 8) / 2)
+        {
+            throw new QDataStreamSizeLimitException(8L + (2L * units), MaxMessageSize);
+        }
+
+        if (!reader.TryReadString(out string? text))
+        {
+            return false;
+        }
+
+        int actual = text?.Length ?? 0;
+        if (actual != units)
+        {
+            throw new QDataStreamException($"A local fortune announces {units} UTF-16 units but its QString has {actual}.");
+        }
+
+        fortune = text ?? string.Empty;
+        buffer = buffer.Slice(reader.Position);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void Write(string fortune, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(fortune);
+        FortuneCodecs.CheckWriteSize(8L + (2L * fortune.Length), MaxMessageSize);
+        var writer = new QDataStreamWriter(output, FortuneCodecs.StreamVersion);
+        writer.WriteUInt32((uint)fortune.Length);
+        writer.WriteString(fortune);
+    }
+}

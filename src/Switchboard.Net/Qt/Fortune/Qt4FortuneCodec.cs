@@ -1,0 +1,80 @@
+using System.Buffers;
+
+namespace Switchboard.Net.Qt.Fortune;
+
+/// <summary>
+/// The <see cref="FortuneFraming.Qt4"/> framing: a quint16 block size, then the QString. The block size must
+/// equal the QString's encoded size exactly; anything else is treated as malformed.
+/// </summary>
+public sealed class Qt4FortuneCodec : IFortuneCodec
+{
+    /// <summary>The largest message this framing can express: the quint16 plus 65535 bytes.</summary>
+    public const int FramingLimit = 2 + ushort.MaxValue;
+
+    /// <summary>Creates the codec.</summary>
+    /// <param name="maxMessageSize">The largest message, in bytes; at most <see cref="FramingLimit"/> is used.</param>
+    public Qt4FortuneCodec(int maxMessageSize = FortuneCodecs.DefaultMaxMessageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 6);
+        MaxMessageSize = Math.Min(maxMessageSize, FramingLimit);
+    }
+
+    /// <inheritdoc />
+    public FortuneFraming Framing => FortuneFraming.Qt4;
+
+    /// <inheritdoc />
+    public int MaxMessageSize { get; }
+
+    /// <inheritdoc />
+    public bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
+    {
+        fortune = string.Empty;
+        var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - 6);
+        if (!reader.TryReadUInt16(out ushort blockSize))
+        {
+            return false;
+        }
+
+        if (blockSize < 4)
+        {
+            throw new QDataStreamException($"A qt4 fortune block of {blockSize} bytes cannot hold a QString (4 bytes at least).");
+        }
+
+        if (2 + blockSize > MaxMessageSize)
+        {
+            throw new QDataStreamSizeLimitException(2 + blockSize, MaxMessageSize);
+        }
+
+        // Qt 4 clients wait for the whole block before reading the string, and so do we.
+        if (reader.Remaining < blockSize)
+        {
+            return false;
+        }
+
+        var block = new QDataStreamReader(buffer.Slice(reader.Position, blockSize), FortuneCodecs.StreamVersion, blockSize - 4);
+        if (!block.TryReadString(out string? text))
+        {
+            throw new QDataStreamException($"The QString in a qt4 fortune block is longer than the block's {blockSize} bytes.");
+        }
+
+        if (block.Remaining != 0)
+        {
+            throw new QDataStreamException($"A qt4 fortune block has {block.Remaining} bytes after its QString.");
+        }
+
+        fortune = text ?? string.Empty;
+        buffer = buffer.Slice(2 + blockSize);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void Write(string fortune, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(fortune);
+        long blockSize = 4L + (2L * fortune.Length);
+        FortuneCodecs.CheckWriteSize(2 + blockSize, MaxMessageSize);
+        var writer = new QDataStreamWriter(output, FortuneCodecs.StreamVersion);
+        writer.WriteUInt16((ushort)blockSize);
+        writer.WriteString(fortune);
+    }
+}

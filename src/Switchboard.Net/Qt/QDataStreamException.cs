@@ -1,0 +1,26 @@
+namespace Switchboard.Net.Qt;
+
+/// <summary>
+/// The bytes are not a valid QDataStream encoding (for example a QString with an odd byte length),
+/// or do not match the framing that was expected. Waiting for more data cannot fix it.
+/// </summary>
+public class QDataStreamException : Exception
+{
+    /// <summary>Creates the exception with a message.</summary>
+    public QDataStreamException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and the error that caused it.</summary>
+    public QDataStreamException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with a default message.</summary>
+    public QDataStreamException()
+        : base("Malformed QDataStream data.")
+    {
+    }
+}
