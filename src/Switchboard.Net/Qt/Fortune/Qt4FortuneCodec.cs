@@ -51,7 +51,7 @@ public sealed class Qt4FortuneCodec : IFortuneCodec
             return false;
         }
 
-        var block = new QDataStreamReader(buffer.Slice(reader.Position, blockSize), FortuneCodecs.StreamVersion, blockSize - 4);
+        var block = new QDataStreamReader(buffer.Slice(reader.Position, blockSize), FortuneCodecs.StreamVersion, blockSize);
         if (!block.TryReadString(out string? text))
         {
             throw new QDataStreamException($"The QString in a qt4 fortune block is longer than the block's {blockSize} bytes.");
