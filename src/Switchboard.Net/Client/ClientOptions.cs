@@ -1,0 +1,24 @@
+namespace Switchboard.Net;
+
+/// <summary>How a client connects.</summary>
+public sealed class ClientOptions : ConnectionOptions
+{
+    /// <summary>How long host lookup, the TCP connect and the TLS handshake may take together: 3 s, as the Qt client.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>TLS settings; null for plain TCP.</summary>
+    public ClientTlsOptions? Tls { get; set; }
+}
+
+/// <summary>TLS settings of a client. The default validates the server against the system's trusted roots.</summary>
+public sealed class ClientTlsOptions
+{
+    /// <summary>The name the certificate must match and the SNI sent; defaults to the host connected to.</summary>
+    public string? ServerName { get; set; }
+
+    /// <summary>A PEM file of CA certificates to trust instead of the system store.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>Accepts any certificate. Never the default; for testing against self-signed servers only.</summary>
+    public bool Insecure { get; set; }
+}

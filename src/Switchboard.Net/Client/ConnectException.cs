@@ -1,0 +1,37 @@
+namespace Switchboard.Net;
+
+/// <summary>Why a connection could not be made.</summary>
+public enum ConnectError
+{
+    /// <summary>The host name does not resolve.</summary>
+    HostNotFound,
+
+    /// <summary>Nothing listens there: the peer answered with a reset.</summary>
+    Refused,
+
+    /// <summary>No answer within the connect timeout.</summary>
+    TimedOut,
+
+    /// <summary>The network or host is unreachable.</summary>
+    Unreachable,
+
+    /// <summary>The TLS handshake failed, or the server's certificate is not trusted.</summary>
+    TlsFailure,
+
+    /// <summary>The Unix socket path does not exist.</summary>
+    PathNotFound,
+
+    /// <summary>Anything else.</summary>
+    Other,
+}
+
+/// <summary>A connect attempt failed; <see cref="Error"/> says why, the message says it for people.</summary>
+public sealed class ConnectException : IOException
+{
+    /// <summary>Creates the exception.</summary>
+    public ConnectException(ConnectError error, string message, Exception? inner = null)
+        : base(message, inner) => Error = error;
+
+    /// <summary>The kind of failure.</summary>
+    public ConnectError Error { get; }
+}

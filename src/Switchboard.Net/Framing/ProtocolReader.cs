@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+
+namespace Switchboard.Net.Framing;
+
+/// <summary>The outcome of <see cref="ProtocolReader{T}.ReadAsync"/>.</summary>
+/// <typeparam name="T">The message type.</typeparam>
+public readonly record struct ProtocolReadResult<T>(T Message, bool IsCompleted);
+
+/// <summary>
+/// Reads framed messages from a <see cref="PipeReader"/>. It keeps the pipe's buffer between messages and only
+/// advances the pipe when it needs more bytes, so a message stays valid until the next <see cref="ReadAsync"/>.
+/// Not thread-safe: one reader per pipe.
+/// </summary>
+/// <typeparam name="T">The message type.</typeparam>
+public sealed class ProtocolReader<T>
+{
+    private readonly PipeReader _input;
+    private readonly IMessageReader<T> _reader;
+    private readonly Action? _onMessage;
+    private ReadOnlySequence<byte> _buffer;
+    private bool _hasBuffer;
+    private bool _isCompleted;
+
+    /// <summary>Creates a protocol reader over <paramref name="input"/>.</summary>
+    public ProtocolReader(PipeReader input, IMessageReader<T> reader)
+        : this(input, reader, null)
+    {
+    }
+
+    internal ProtocolReader(PipeReader input, IMessageReader<T> reader, Action? onMessage)
+    {
+        _input = input ?? throw new ArgumentNullException(nameof(input));
+        _reader = reader ?? throw new ArgumentNullException(nameof(reader));
+        _onMessage = onMessage;
+    }
+
+    /// <summary>How many messages have been read.</summary>
+    public long MessagesRead { get; private set; }
+
+    /// <summary>
+    /// Reads the next message. <see cref="ProtocolReadResult{T}.IsCompleted"/> is true, with no message, when
+    /// the peer ended the stream cleanly between messages.
+    /// </summary>
+    /// <exception cref="IncompleteMessageException">The stream ended inside a message.</exception>
+    /// <exception cref="FramingException">The input is malformed; see <see cref="FramingException.IsRecoverable"/>.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ProtocolReadResult<T>> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            if (_hasBuffer)
+            {
+                if (TryParse(out var message))
+                {
+                    MessagesRead++;
+                    _onMessage?.Invoke();
+                    return new ProtocolReadResult<T>(message, false);
+                }
+
+                if (_isCompleted)
+                {
+                    if (!_buffer.IsEmpty)
+                    {
+                        var length = _buffer.Length;
+                        _input.AdvanceTo(_buffer.End);
+                        _hasBuffer = false;
+                        throw new IncompleteMessageException(length);
+                    }
+
+                    return new ProtocolReadResult<T>(default!, true);
+                }
+            }
+
+            var result = await _input.ReadAsync(cancellationToken);
+            if (result.IsCanceled)
+            {
+                throw new OperationCanceledException("the read was canceled");
+            }
+
+            _buffer = result.Buffer;
+            _hasBuffer = true;
+            _isCompleted = result.IsCompleted;
+        }
+    }
+
+    private bool TryParse(out T message)
+    {
+        var consumed = _buffer.Start;
+        var examined = _buffer.Start;
+        bool parsed;
+        try
+        {
+            parsed = _reader.TryParseMessage(_buffer, ref consumed, ref examined, out message);
+        }
+        catch (FramingException ex) when (ex.IsRecoverable)
+        {
+            // The reader skipped exactly the bad message; the next read starts after it.
+            _buffer = _buffer.Slice(consumed);
+            throw;
+        }
+
+        if (parsed)
+        {
+            _buffer = _buffer.Slice(consumed);
+            return true;
+        }
+
+        // Release the messages already handed out and tell the pipe how far we looked.
+        _input.AdvanceTo(_buffer.Start, examined);
+        _hasBuffer = false;
+        return false;
+    }
+}

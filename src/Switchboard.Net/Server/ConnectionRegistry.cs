@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Switchboard.Net.Framing;
+
+namespace Switchboard.Net;
+
+/// <summary>The live connections of a listener (or of several): list, find, send to one, broadcast to all.</summary>
+public sealed class ConnectionRegistry
+{
+    private readonly ConcurrentDictionary<long, SwitchboardConnection> _connections = new();
+
+    /// <summary>Raised when a connection is dropped by a broadcast because it was not reading.</summary>
+    public event Action<SwitchboardConnection, string>? SlowConsumerDropped;
+
+    /// <summary>How many connections are live.</summary>
+    public int Count => _connections.Count;
+
+    /// <summary>A snapshot of the live connections, oldest first.</summary>
+    public IReadOnlyList<SwitchboardConnection> Snapshot() => [.. _connections.Values.OrderBy(c => c.Id)];
+
+    /// <summary>Finds a live connection by id.</summary>
+    public SwitchboardConnection? Find(long id) => _connections.GetValueOrDefault(id);
+
+    /// <summary>Sends to one connection; false when it is unknown or its buffer is full.</summary>
+    public bool TrySendTo(long id, ReadOnlySpan<byte> data)
+        => _connections.TryGetValue(id, out var connection) && TrySendOrDrop(connection, data);
+
+    /// <summary>
+    /// Sends the same bytes to every live connection except <paramref name="except"/>. Never waits: a connection
+    /// whose outbound buffer is full is not reading, and is aborted so it cannot hold the others back.
+    /// </summary>
+    /// <returns>How many connections the bytes were queued to.</returns>
+    public int Broadcast(ReadOnlySpan<byte> data, SwitchboardConnection? except = null)
+    {
+        var sent = 0;
+        foreach (var connection in _connections.Values)
+        {
+            if (!ReferenceEquals(connection, except) && TrySendOrDrop(connection, data))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>Broadcasts one framed message; see <see cref="Broadcast(ReadOnlySpan{byte}, SwitchboardConnection?)"/>.</summary>
+    public int Broadcast<T>(IMessageWriter<T> writer, T message, SwitchboardConnection? except = null)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        writer.WriteMessage(message, buffer);
+        return Broadcast(buffer.WrittenSpan, except);
+    }
+
+    internal bool TryAdd(SwitchboardConnection connection, int max)
+    {
+        // Counted optimistically; the rare race past the limit by a few is undone right away.
+        if (_connections.Count >= max)
+        {
+            return false;
+        }
+
+        _connections[connection.Id] = connection;
+        if (_connections.Count > max)
+        {
+            _connections.TryRemove(connection.Id, out _);
+            return false;
+        }
+
+        return true;
+    }
+
+    internal void Add(SwitchboardConnection connection) => _connections[connection.Id] = connection;
+
+    internal void Remove(SwitchboardConnection connection) => _connections.TryRemove(connection.Id, out _);
+
+    /// <summary>Queues to a connection; one that is not reading is aborted with a reason.</summary>
+    public bool TrySendOrDrop(SwitchboardConnection connection, ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            if (connection.TrySend(data))
+            {
+                return true;
+            }
+        }
+        catch (ConnectionClosedException)
+        {
+            return false;
+        }
+
+        var reason = $"outbound buffer full ({connection.QueuedBytes} bytes queued): the peer is not reading";
+        connection.Abort(reason);
+        SlowConsumerDropped?.Invoke(connection, reason);
+        return false;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Switchboard.Net;
+
+/// <summary>Where and how a <see cref="SwitchboardListener"/> listens. Defaults are bounded and strict.</summary>
+public sealed class ListenerOptions
+{
+    private ListenerOptions(EndPoint endPoint) => EndPoint = endPoint;
+
+    /// <summary>Listens on TCP. Port 0 picks a free port; read it from <see cref="SwitchboardListener.BoundEndPoint"/>.</summary>
+    public static ListenerOptions Tcp(IPAddress address, int port)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        return new ListenerOptions(new IPEndPoint(address, port));
+    }
+
+    /// <summary>Listens on 127.0.0.1: the safe default, reachable only from this machine.</summary>
+    public static ListenerOptions Loopback(int port) => Tcp(IPAddress.Loopback, port);
+
+    /// <summary>Listens on a Unix domain socket. A stale socket file is replaced; a live server's is refused.</summary>
+    public static ListenerOptions Unix(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new ListenerOptions(new UnixDomainSocketEndPoint(Path.GetFullPath(path)));
+    }
+
+    /// <summary>The endpoint asked for (port 0 stays 0 here).</summary>
+    public EndPoint EndPoint { get; }
+
+    /// <summary>The server certificate, with its private key; when set the listener speaks TLS.</summary>
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>
+    /// The most connections open at once on this listener: 10,000 by default. Connections beyond it are closed
+    /// at once, after <see cref="RejectMessage"/> if one is set.
+    /// </summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Bytes sent to a connection turned away by <see cref="MaxConnections"/>, such as "server full\n".</summary>
+    public ReadOnlyMemory<byte> RejectMessage { get; set; }
+
+    /// <summary>Options of each accepted connection.</summary>
+    public ConnectionOptions Connection { get; set; } = new();
+
+    /// <summary>How long a graceful shutdown waits for connections to finish before aborting them: 5 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The transport this listener gives its connections.</summary>
+    public TransportKind TransportKind => EndPoint is UnixDomainSocketEndPoint ? TransportKind.Unix : Certificate is null ? TransportKind.Tcp : TransportKind.Tls;
+
+    /// <summary>Loads a certificate and its private key from PEM files (as written by <c>openssl req -x509</c>).</summary>
+    public static X509Certificate2 LoadPemCertificate(string certificateFile, string keyFile)
+    {
+        using var pem = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+        // SslStream on Linux needs the key in an exportable form; a PKCS#12 round trip gives it one.
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    /// <summary>Loads a certificate with its private key from a PFX/PKCS#12 file.</summary>
+    public static X509Certificate2 LoadPfxCertificate(string pfxFile, string? password)
+        => X509CertificateLoader.LoadPkcs12FromFile(pfxFile, password);
+}

@@ -1,0 +1,63 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Switchboard.Net;
+
+/// <summary>Wraps the transport's input to count consumed bytes and note when the peer last sent something.</summary>
+internal sealed class CountingPipeReader : PipeReader
+{
+    private readonly PipeReader _inner;
+    private ReadOnlySequence<byte> _lastBuffer;
+    private long _bytesConsumed;
+    private long _lastActivity = Environment.TickCount64;
+
+    public CountingPipeReader(PipeReader inner) => _inner = inner;
+
+    public long BytesConsumed => Volatile.Read(ref _bytesConsumed);
+
+    public long LastActivityTicks => Volatile.Read(ref _lastActivity);
+
+    public bool PeerCompleted { get; private set; }
+
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        Interlocked.Add(ref _bytesConsumed, _lastBuffer.Slice(0, consumed).Length);
+        _lastBuffer = default;
+        _inner.AdvanceTo(consumed, examined);
+    }
+
+    public override void CancelPendingRead() => _inner.CancelPendingRead();
+
+    public override void Complete(Exception? exception = null) => _inner.Complete(exception);
+
+    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _inner.ReadAsync(cancellationToken);
+        return Observe(result);
+    }
+
+    public override bool TryRead(out ReadResult result)
+    {
+        if (!_inner.TryRead(out result))
+        {
+            return false;
+        }
+
+        result = Observe(result);
+        return true;
+    }
+
+    private ReadResult Observe(ReadResult result)
+    {
+        if (result.Buffer.Length != _lastBuffer.Length || result.IsCompleted)
+        {
+            Volatile.Write(ref _lastActivity, Environment.TickCount64);
+        }
+
+        _lastBuffer = result.Buffer;
+        PeerCompleted |= result.IsCompleted;
+        return result;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Switchboard.Net;
+
+/// <summary>
+/// One connection over TCP, TLS or a Unix domain socket, the same whether it was accepted by a
+/// <see cref="SwitchboardListener"/> or opened with <c>ConnectTcpAsync</c>/<c>ConnectUnixAsync</c>.
+/// Input is a <see cref="PipeReader"/> (read it directly or through <see cref="CreateReader{T}"/>); output goes
+/// through a bounded buffer drained by one send loop. Thread-safe for sending; one reader at a time.
+/// </summary>
+public sealed partial class SwitchboardConnection : IAsyncDisposable
+{
+    private static long s_nextId;
+
+    private readonly ConnectionOptions _options;
+    private readonly CancellationTokenSource _closedCts = new();
+    private readonly Lock _stateGate = new();
+    private ITransport? _transport;
+    private CountingPipeReader? _input;
+    private OutboundBuffer? _outbound;
+    private Task _sendLoop = Task.CompletedTask;
+    private ITimer? _idleTimer;
+    private ConnectionState _state;
+    private string? _closeReason;
+    private long _bytesSent;
+    private long _messagesSent;
+    private long _messagesReceived;
+    private int _disposed;
+
+    private SwitchboardConnection(ConnectionOptions options)
+    {
+        _options = options;
+        Id = Interlocked.Increment(ref s_nextId);
+    }
+
+    /// <summary>A process-wide unique number for this connection.</summary>
+    public long Id { get; }
+
+    /// <summary>The transport under this connection.</summary>
+    public TransportKind TransportKind { get; private set; }
+
+    /// <summary>The local address and port, or socket path.</summary>
+    public EndPoint? LocalEndPoint { get; private set; }
+
+    /// <summary>The peer's address and port, or socket path.</summary>
+    public EndPoint? RemoteEndPoint { get; private set; }
+
+    /// <summary>When the connection reached <see cref="ConnectionState.Connected"/>.</summary>
+    public DateTimeOffset ConnectedAt { get; private set; }
+
+    /// <summary>The current state.</summary>
+    public ConnectionState State
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Raised on every state change, on the thread that caused it. Handlers must not block.</summary>
+    public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
+
+    /// <summary>Why the connection closed, once it has.</summary>
+    public string? CloseReason => Volatile.Read(ref _closeReason);
+
+    /// <summary>Cancelled when the connection is closed or aborted.</summary>
+    public CancellationToken Closed => _closedCts.Token;
+
+    /// <summary>Application state attached to this connection (a nick, a room, a protocol mode).</summary>
+    public ConcurrentDictionary<string, object?> Items { get; } = new();
+
+    /// <summary>The bytes received from the peer. One reader at a time.</summary>
+    public PipeReader Input => _input ?? throw new InvalidOperationException("the connection is not connected");
+
+    /// <summary>Bytes consumed from the input so far.</summary>
+    public long BytesReceived => _input?.BytesConsumed ?? 0;
+
+    /// <summary>Bytes handed to the transport so far.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    /// <summary>Messages read through readers created by <see cref="CreateReader{T}"/>.</summary>
+    public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
+
+    /// <summary>Messages (send calls) accepted for sending.</summary>
+    public long MessagesSent => Interlocked.Read(ref _messagesSent);
+
+    /// <summary>Bytes queued and not yet handed to the transport.</summary>
+    public long QueuedBytes => _outbound?.QueuedBytes ?? 0;
+
+    /// <summary>The options this connection was created with.</summary>
+    public ConnectionOptions Options => _options;
+
+    /// <summary>A short description for logs: transport and peer.</summary>
+    public override string ToString() => $"#{Id} {TransportKind.ToString().ToLowerInvariant()} {DescribeEndPoint(RemoteEndPoint)}";
+
+    /// <summary>Formats an endpoint as "address:port" ("[v6]:port"), or the socket path.</summary>
+    public static string DescribeEndPoint(EndPoint? endPoint) => endPoint switch
+    {
+        null => "?",
+        IPEndPoint ip => ip.ToString(),
+        UnixDomainSocketEndPoint unix => string.IsNullOrEmpty(unix.ToString()) ? "unix:(unnamed)" : $"unix:{unix}",
+        _ => endPoint.ToString() ?? "?",
+    };
+
+    internal static SwitchboardConnection Create(ConnectionOptions options, ConnectionState initial)
+    {
+        var connection = new SwitchboardConnection(options);
+        connection._state = initial;
+        return connection;
+    }
+
+    /// <summary>Attaches the transport and starts the send loop; the connection becomes Connected.</summary>
+    internal void Attach(ITransport transport, TransportKind kind)
+    {
+        _transport = transport;
+        TransportKind = kind;
+        LocalEndPoint = transport.LocalEndPoint;
+        RemoteEndPoint = transport.RemoteEndPoint;
+        _input = new CountingPipeReader(transport.Pipe.Input);
+        _outbound = new OutboundBuffer(_options.MaxOutboundBufferSize);
+        ConfigureSocket(transport.Socket, kind);
+        ConnectedAt = DateTimeOffset.UtcNow;
+        _sendLoop = SendLoopAsync(_outbound, transport);
+        StartIdleTimer();
+        SetState(ConnectionState.Connected, null);
+    }
+
+    private void ConfigureSocket(Socket? socket, TransportKind kind)
+    {
+        if (socket is null || kind == TransportKind.Unix || _options.KeepAlive is not { } keepAlive)
+        {
+            return;
+        }
+
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            var seconds = Math.Max(1, (int)keepAlive.TotalSeconds);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, seconds);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, seconds);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+        }
+        catch (SocketException)
+        {
+            // Keep-alive is best effort: a platform that refuses it still has a working connection.
+        }
+    }
+
+    private void StartIdleTimer()
+    {
+        if (_options.IdleTimeout is not { } idle || idle <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var period = TimeSpan.FromMilliseconds(Math.Max(50, idle.TotalMilliseconds / 4));
+        _idleTimer = TimeProvider.System.CreateTimer(_ => CheckIdle(idle), null, period, period);
+    }
+
+    private void CheckIdle(TimeSpan idle)
+    {
+        var input = _input;
+        if (input is null)
+        {
+            return;
+        }
+
+        var silentFor = Environment.TickCount64 - input.LastActivityTicks;
+        if (silentFor >= idle.TotalMilliseconds)
+        {
+            Abort($"idle timeout: nothing received for {idle.TotalSeconds:0.###} s");
+        }
+    }
+
+    internal void CountMessageReceived() => Interlocked.Increment(ref _messagesReceived);
+
+    private bool SetState(ConnectionState next, string? reason)
+    {
+        ConnectionState previous;
+        lock (_stateGate)
+        {
+            previous = _state;
+            if (previous == next || previous == ConnectionState.Closed)
+            {
+                return false;
+            }
+
+            _state = next;
+        }
+
+        try
+        {
+            StateChanged?.Invoke(this, new ConnectionStateChangedEventArgs(previous, next, reason));
+        }
+        catch (Exception)
+        {
+            // A faulty observer must not break the connection.
+        }
+
+        return true;
+    }
+
+    private void MarkClosed(string reason)
+    {
+        Interlocked.CompareExchange(ref _closeReason, reason, null);
+        _idleTimer?.Dispose();
+        _outbound?.Complete(CloseReason);
+        SetState(ConnectionState.Closed, CloseReason);
+        try
+        {
+            _closedCts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+}
