@@ -1,10 +1,13 @@
+using Switchboard.Net.Framing;
+
 namespace Switchboard.Net.Qt;
 
 /// <summary>
 /// The bytes are not a valid QDataStream encoding (for example a QString with an odd byte length),
-/// or do not match the framing that was expected. Waiting for more data cannot fix it.
+/// or do not match the framing that was expected. Waiting for more data cannot fix it, and the stream cannot be
+/// resynchronised (<see cref="FramingException.IsRecoverable"/> is false).
 /// </summary>
-public class QDataStreamException : Exception
+public class QDataStreamException : FramingException
 {
     /// <summary>Creates the exception with a message.</summary>
     public QDataStreamException(string message)

@@ -40,7 +40,7 @@ public sealed class FortuneCodecGoldenTests
     [MemberData(nameof(Captured))]
     public void Reads_the_captured_bytes_in_any_pieces(FortuneFraming framing, string hex, string text)
     {
-        IFortuneCodec codec = FortuneCodecs.Create(framing);
+        FortuneCodec codec = FortuneCodecs.Create(framing);
         SplitChecker.CheckWithTrailer(Bytes.Hex(hex), text, data => FortuneParse.Run(codec, data));
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using FsCheck;
 using FsCheck.Fluent;
+using Switchboard.Net.Framing;
 using Switchboard.Net.Qt;
 using Switchboard.Net.Qt.Fortune;
 
@@ -14,7 +15,7 @@ public sealed class FortuneCodecTests
     [MemberData(nameof(Framings))]
     public void Every_fortune_round_trips_split_at_every_byte_boundary(FortuneFraming framing)
     {
-        IFortuneCodec codec = FortuneCodecs.Create(framing);
+        FortuneCodec codec = FortuneCodecs.Create(framing);
         Arbitrary<string> texts = QtGen.Strings().Generator.Select(s => s ?? string.Empty).ToArbitrary();
         Prop.ForAll(texts, text =>
         {
@@ -27,7 +28,7 @@ public sealed class FortuneCodecTests
     [MemberData(nameof(Framings))]
     public void Two_fortunes_back_to_back_are_read_one_at_a_time(FortuneFraming framing)
     {
-        IFortuneCodec codec = FortuneCodecs.Create(framing);
+        FortuneCodec codec = FortuneCodecs.Create(framing);
         Arbitrary<string> texts = QtGen.Strings().Generator.Select(s => s ?? string.Empty).ToArbitrary();
         Prop.ForAll(texts, texts, (first, second) =>
         {
@@ -45,7 +46,7 @@ public sealed class FortuneCodecTests
     [InlineData(FortuneFraming.Local, 8)]
     public void Message_size_is_header_plus_two_bytes_per_UTF16_unit(FortuneFraming framing, int header)
     {
-        IFortuneCodec codec = FortuneCodecs.Create(framing);
+        FortuneCodec codec = FortuneCodecs.Create(framing);
         Assert.Equal(header + 4, Encode(codec, "ab").Length);
         Assert.Equal(header + 4, Encode(codec, "😀").Length);
         Assert.Equal(header, Encode(codec, string.Empty).Length);
@@ -55,10 +56,10 @@ public sealed class FortuneCodecTests
     [MemberData(nameof(Framings))]
     public void Writing_a_fortune_over_the_maximum_is_refused_and_reading_one_throws(FortuneFraming framing)
     {
-        IFortuneCodec small = FortuneCodecs.Create(framing, maxMessageSize: 40);
-        IFortuneCodec large = FortuneCodecs.Create(framing);
+        FortuneCodec small = FortuneCodecs.Create(framing, maxMessageSize: 40);
+        FortuneCodec large = FortuneCodecs.Create(framing);
         string text = new('x', 30);
-        Assert.Throws<ArgumentException>(() => small.Write(text, new ArrayBufferWriter<byte>()));
+        Assert.Throws<MessageTooLargeException>(() => small.Write(text, new ArrayBufferWriter<byte>()));
 
         byte[] encoded = Encode(large, text);
 
@@ -75,7 +76,7 @@ public sealed class FortuneCodecTests
         Assert.Equal(2 + 65535, codec.MaxMessageSize);
         string largest = new('x', (65535 - 4) / 2);
         Assert.Equal(2 + 4 + (2 * largest.Length), Encode(codec, largest).Length);
-        Assert.Throws<ArgumentException>(() => codec.Write(largest + "xx", new ArrayBufferWriter<byte>()));
+        Assert.Throws<MessageTooLargeException>(() => codec.Write(largest + "xx", new ArrayBufferWriter<byte>()));
     }
 
     [Theory]
@@ -118,7 +119,7 @@ public sealed class FortuneCodecTests
         Assert.Throws<QDataStreamException>(() => new Qt4FortuneCodec().TryRead(ref buffer, out _));
     }
 
-    private static byte[] Encode(IFortuneCodec codec, string text)
+    private static byte[] Encode(FortuneCodec codec, string text)
     {
         var output = new ArrayBufferWriter<byte>();
         codec.Write(text, output);

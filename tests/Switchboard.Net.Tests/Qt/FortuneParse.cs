@@ -6,7 +6,7 @@ namespace Switchboard.Net.Tests.Qt;
 internal static class FortuneParse
 {
     /// <summary>Runs a codec's TryRead and checks its contract: the buffer is untouched unless a whole message was read.</summary>
-    public static ParseResult Run(IFortuneCodec codec, ReadOnlySequence<byte> data)
+    public static ParseResult Run(FortuneCodec codec, ReadOnlySequence<byte> data)
     {
         ReadOnlySequence<byte> buffer = data;
         bool ok = codec.TryRead(ref buffer, out string fortune);

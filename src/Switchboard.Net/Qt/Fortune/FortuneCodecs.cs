@@ -1,3 +1,5 @@
+using Switchboard.Net.Framing;
+
 namespace Switchboard.Net.Qt.Fortune;
 
 /// <summary>Creates fortune codecs and holds the defaults shared by the framings.</summary>
@@ -21,7 +23,7 @@ public static class FortuneCodecs
     /// <summary>Creates the codec for <paramref name="framing"/>.</summary>
     /// <param name="framing">The framing.</param>
     /// <param name="maxMessageSize">The largest message, in bytes.</param>
-    public static IFortuneCodec Create(FortuneFraming framing, int maxMessageSize = DefaultMaxMessageSize) => framing switch
+    public static FortuneCodec Create(FortuneFraming framing, int maxMessageSize = DefaultMaxMessageSize) => framing switch
     {
         FortuneFraming.Qt5 => new Qt5FortuneCodec(maxMessageSize),
         FortuneFraming.Qt4 => new Qt4FortuneCodec(maxMessageSize),
@@ -33,7 +35,7 @@ public static class FortuneCodecs
     {
         if (messageSize > maxMessageSize)
         {
-            throw new ArgumentException($"The fortune needs a {messageSize}-byte message, more than the maximum of {maxMessageSize}.", "fortune");
+            throw new MessageTooLargeException(maxMessageSize);
         }
     }
 }

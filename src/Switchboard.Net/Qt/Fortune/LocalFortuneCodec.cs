@@ -6,24 +6,20 @@ namespace Switchboard.Net.Qt.Fortune;
 /// The <see cref="FortuneFraming.Local"/> framing of Qt's local fortune example: a quint32 with the string's
 /// length in UTF-16 code units, then the QString. A count that disagrees with the QString is treated as malformed.
 /// </summary>
-public sealed class LocalFortuneCodec : IFortuneCodec
+public sealed class LocalFortuneCodec : FortuneCodec
 {
     /// <summary>Creates the codec.</summary>
     /// <param name="maxMessageSize">The largest message, in bytes (8 bytes of headers plus the UTF-16 text).</param>
     public LocalFortuneCodec(int maxMessageSize = FortuneCodecs.DefaultMaxMessageSize)
+        : base(CheckedSize(maxMessageSize))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 8);
-        MaxMessageSize = maxMessageSize;
     }
 
     /// <inheritdoc />
-    public FortuneFraming Framing => FortuneFraming.Local;
+    public override FortuneFraming Framing => FortuneFraming.Local;
 
     /// <inheritdoc />
-    public int MaxMessageSize { get; }
-
-    /// <inheritdoc />
-    public bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
+    public override bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
     {
         fortune = string.Empty;
         var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - 8);
@@ -54,12 +50,18 @@ public sealed class LocalFortuneCodec : IFortuneCodec
     }
 
     /// <inheritdoc />
-    public void Write(string fortune, IBufferWriter<byte> output)
+    public override void Write(string fortune, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(fortune);
         FortuneCodecs.CheckWriteSize(8L + (2L * fortune.Length), MaxMessageSize);
         var writer = new QDataStreamWriter(output, FortuneCodecs.StreamVersion);
         writer.WriteUInt32((uint)fortune.Length);
         writer.WriteString(fortune);
+    }
+
+    private static int CheckedSize(int maxMessageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 8);
+        return maxMessageSize;
     }
 }

@@ -6,7 +6,7 @@ namespace Switchboard.Net.Qt.Fortune;
 /// The <see cref="FortuneFraming.Qt4"/> framing: a quint16 block size, then the QString. The block size must
 /// equal the QString's encoded size exactly; anything else is treated as malformed.
 /// </summary>
-public sealed class Qt4FortuneCodec : IFortuneCodec
+public sealed class Qt4FortuneCodec : FortuneCodec
 {
     /// <summary>The largest message this framing can express: the quint16 plus 65535 bytes.</summary>
     public const int FramingLimit = 2 + ushort.MaxValue;
@@ -14,19 +14,15 @@ public sealed class Qt4FortuneCodec : IFortuneCodec
     /// <summary>Creates the codec.</summary>
     /// <param name="maxMessageSize">The largest message, in bytes; at most <see cref="FramingLimit"/> is used.</param>
     public Qt4FortuneCodec(int maxMessageSize = FortuneCodecs.DefaultMaxMessageSize)
+        : base(CheckedSize(maxMessageSize))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 6);
-        MaxMessageSize = Math.Min(maxMessageSize, FramingLimit);
     }
 
     /// <inheritdoc />
-    public FortuneFraming Framing => FortuneFraming.Qt4;
+    public override FortuneFraming Framing => FortuneFraming.Qt4;
 
     /// <inheritdoc />
-    public int MaxMessageSize { get; }
-
-    /// <inheritdoc />
-    public bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
+    public override bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
     {
         fortune = string.Empty;
         var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - 6);
@@ -68,7 +64,7 @@ public sealed class Qt4FortuneCodec : IFortuneCodec
     }
 
     /// <inheritdoc />
-    public void Write(string fortune, IBufferWriter<byte> output)
+    public override void Write(string fortune, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(fortune);
         long blockSize = 4L + (2L * fortune.Length);
@@ -76,5 +72,11 @@ public sealed class Qt4FortuneCodec : IFortuneCodec
         var writer = new QDataStreamWriter(output, FortuneCodecs.StreamVersion);
         writer.WriteUInt16((ushort)blockSize);
         writer.WriteString(fortune);
+    }
+
+    private static int CheckedSize(int maxMessageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 6);
+        return Math.Min(maxMessageSize, FramingLimit);
     }
 }

@@ -3,24 +3,20 @@ using System.Buffers;
 namespace Switchboard.Net.Qt.Fortune;
 
 /// <summary>The <see cref="FortuneFraming.Qt5"/> framing: the QString alone.</summary>
-public sealed class Qt5FortuneCodec : IFortuneCodec
+public sealed class Qt5FortuneCodec : FortuneCodec
 {
     /// <summary>Creates the codec.</summary>
     /// <param name="maxMessageSize">The largest message, in bytes (4 bytes of length plus the UTF-16 text).</param>
     public Qt5FortuneCodec(int maxMessageSize = FortuneCodecs.DefaultMaxMessageSize)
+        : base(CheckedSize(maxMessageSize))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 4);
-        MaxMessageSize = maxMessageSize;
     }
 
     /// <inheritdoc />
-    public FortuneFraming Framing => FortuneFraming.Qt5;
+    public override FortuneFraming Framing => FortuneFraming.Qt5;
 
     /// <inheritdoc />
-    public int MaxMessageSize { get; }
-
-    /// <inheritdoc />
-    public bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
+    public override bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
     {
         var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - 4);
         if (!reader.TryReadString(out string? text))
@@ -35,10 +31,16 @@ public sealed class Qt5FortuneCodec : IFortuneCodec
     }
 
     /// <inheritdoc />
-    public void Write(string fortune, IBufferWriter<byte> output)
+    public override void Write(string fortune, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(fortune);
         FortuneCodecs.CheckWriteSize(4L + (2L * fortune.Length), MaxMessageSize);
         new QDataStreamWriter(output, FortuneCodecs.StreamVersion).WriteString(fortune);
+    }
+
+    private static int CheckedSize(int maxMessageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 4);
+        return maxMessageSize;
     }
 }
