@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using Switchboard.Net.Framing;
 
 namespace Switchboard.Net.Qt.Fortune;
@@ -115,24 +117,42 @@ public sealed class FortuneClient
 
     private async Task<string> ReadAsync(SwitchboardConnection connection, CancellationToken cancellationToken)
     {
-        ProtocolReader<string> reader = connection.CreateReader<string>(_codec);
+        // A plain read loop rather than ProtocolReader: the end-of-stream cases need the byte count, and a fortune
+        // connection carries exactly one message.
+        PipeReader input = connection.Input;
         try
         {
-            ProtocolReadResult<string> result = await reader.ReadAsync(cancellationToken);
-            if (result.IsCompleted)
+            while (true)
             {
-                throw new FortuneException(FortuneError.ClosedEarly, $"{Server} closed the connection without sending a fortune");
-            }
+                ReadResult result = await input.ReadAsync(cancellationToken);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                bool complete;
+                string fortune;
+                try
+                {
+                    complete = _codec.TryRead(ref buffer, out fortune);
+                }
+                catch (FramingException ex)
+                {
+                    input.AdvanceTo(result.Buffer.End);
+                    throw new FortuneException(FortuneError.Malformed, $"malformed fortune from {Server} ({Framing.ToString().ToLowerInvariant()} framing): {ex.Message}", ex);
+                }
 
-            return result.Message;
-        }
-        catch (IncompleteMessageException ex)
-        {
-            throw new FortuneException(FortuneError.ClosedEarly, $"{Server} closed the connection after {ex.BufferedBytes} bytes, before a whole fortune arrived", ex);
-        }
-        catch (FramingException ex)
-        {
-            throw new FortuneException(FortuneError.Malformed, $"malformed fortune from {Server} ({Framing.ToString().ToLowerInvariant()} framing): {ex.Message}", ex);
+                if (complete)
+                {
+                    input.AdvanceTo(buffer.Start);
+                    return fortune;
+                }
+
+                long received = result.Buffer.Length;
+                input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    throw new FortuneException(FortuneError.ClosedEarly, received == 0
+                        ? $"{Server} closed the connection without sending a fortune"
+                        : $"{Server} closed the connection after {received} bytes, before a whole fortune arrived");
+                }
+            }
         }
         catch (IOException ex) when (ex is not FortuneException)
         {
