@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Switchboard.Cli.Commands;
+using Switchboard.Cli.Commands.Connect;
+using Switchboard.Cli.Commands.Listen;
 
 namespace Switchboard.Cli;
 
