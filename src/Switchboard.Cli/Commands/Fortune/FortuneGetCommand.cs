@@ -9,8 +9,8 @@ namespace Switchboard.Cli.Commands.Fortune;
 internal static class FortuneGetCommand
 {
     public const string ExitCodeHelp =
-        "Exit codes: 0 fortune printed, 1 other failure, 2 bad usage, 3 host not found (or no socket at the local path), " +
-        "4 connection refused, 5 timed out, 8 the server closed before a whole fortune arrived, 9 malformed data (or wrong --framing).";
+        "Exit codes: 0 fortune printed, 1 invalid arguments or other failure, 3 host not found (or no socket at the local path), " +
+        "4 connection refused, 5 timed out, 8 the server closed before a whole fortune arrived, 9 malformed data (or wrong --framing), 130 interrupted.";
 
     public static Command Create()
     {
