@@ -117,8 +117,8 @@ public sealed class FortuneClient
 
     private async Task<string> ReadAsync(SwitchboardConnection connection, CancellationToken cancellationToken)
     {
-        // A plain read loop rather than ProtocolReader: the end-of-stream cases need the byte count, and a fortune
-        // connection carries exactly one message.
+        // A plain read loop: a fortune connection carries exactly one message, so ProtocolReader's keeping of the
+        // buffer between messages buys nothing here, and each end-of-stream case gets its own message.
         PipeReader input = connection.Input;
         try
         {
