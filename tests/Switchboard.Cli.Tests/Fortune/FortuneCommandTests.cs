@@ -163,7 +163,7 @@ public sealed class FortuneCommandTests
         using var tmp = new TempFolder();
         string path = tmp.File("fortune");
         await using ServeProcess server = await SwitchboardCli.ServeAsync(["--local", path]);
-        await using (PeerProcess kill = PeerProcess.Start(File.Exists("/usr/bin/kill") ? "/usr/bin/kill" : "/bin/kill", ["-TERM", $"{server.Process.Id}"]))
+        await using (PeerProcess kill = PeerProcess.Start(Peers.Kill, ["-TERM", $"{server.Process.Id}"]))
         {
             Assert.Equal(0, await kill.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         }

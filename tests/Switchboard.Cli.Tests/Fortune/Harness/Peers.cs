@@ -25,7 +25,9 @@ internal static class Peers
         }
     }
 
-    public static string Ss => Require(File.Exists("/usr/bin/ss") ? "/usr/bin/ss" : "/bin/ss", "iproute2");
+    public static string Ss => Require("/bin/ss", "iproute2");
+
+    public static string Kill => Require("/bin/kill", "procps");
 
     public static string Script(string name)
     {
