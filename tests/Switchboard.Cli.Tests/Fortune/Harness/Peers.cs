@@ -25,6 +25,23 @@ internal static class Peers
         }
     }
 
+    public static string FortuneClient => Require($"{QtExamples}/network/fortuneclient/fortuneclient", "qtbase5-examples");
+
+    public static string LocalFortuneClient => Require($"{QtExamples}/corelib/ipc/localfortuneclient/localfortuneclient", "qtbase5-examples");
+
+    public static string Xvfb => Require("/usr/bin/Xvfb", "xvfb");
+
+    /// <summary>A private D-Bus session, for the accessibility bus that lets a test read and drive Qt's widgets.</summary>
+    public static string DbusRunSession
+    {
+        get
+        {
+            Require("/usr/libexec/at-spi-bus-launcher", "at-spi2-core");
+            Require("/usr/lib/python3/dist-packages/pyatspi/__init__.py", "python3-pyatspi");
+            return Require("/usr/bin/dbus-run-session", "dbus-daemon");
+        }
+    }
+
     public static string Ss => Require("/bin/ss", "iproute2");
 
     public static string Kill => Require("/bin/kill", "procps");
