@@ -47,6 +47,8 @@ public sealed class FortuneCodecTests
     public void Message_size_is_header_plus_two_bytes_per_UTF16_unit(FortuneFraming framing, int header)
     {
         FortuneCodec codec = FortuneCodecs.Create(framing);
+        Assert.Equal(header, codec.HeaderSize);
+        Assert.Equal(header + 4, codec.GetMessageSize("ab"));
         Assert.Equal(header + 4, Encode(codec, "ab").Length);
         Assert.Equal(header + 4, Encode(codec, "😀").Length);
         Assert.Equal(header, Encode(codec, string.Empty).Length);

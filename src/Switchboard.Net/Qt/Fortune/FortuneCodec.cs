@@ -18,6 +18,25 @@ public abstract class FortuneCodec : IMessageReader<string>, IMessageWriter<stri
     /// <summary>The largest whole message (headers included) read or written, in bytes.</summary>
     public int MaxMessageSize { get; }
 
+    /// <summary>The bytes before the UTF-16 text: length prefixes and block sizes.</summary>
+    public abstract int HeaderSize { get; }
+
+    /// <summary>The size of <paramref name="fortune"/>'s whole message in this framing, in bytes.</summary>
+    public long GetMessageSize(string fortune)
+    {
+        ArgumentNullException.ThrowIfNull(fortune);
+        return HeaderSize + (2L * fortune.Length);
+    }
+
+    /// <summary>Throws <see cref="MessageTooLargeException"/> when <paramref name="fortune"/> does not fit <see cref="MaxMessageSize"/>.</summary>
+    private protected void CheckFits(string fortune)
+    {
+        if (GetMessageSize(fortune) > MaxMessageSize)
+        {
+            throw new MessageTooLargeException(MaxMessageSize);
+        }
+    }
+
     /// <summary>
     /// Reads one fortune from the start of <paramref name="buffer"/>. On success the buffer is sliced past the
     /// message; when the message is incomplete it returns <see langword="false"/> and leaves the buffer as it was.

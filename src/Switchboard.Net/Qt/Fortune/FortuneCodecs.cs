@@ -1,5 +1,3 @@
-using Switchboard.Net.Framing;
-
 namespace Switchboard.Net.Qt.Fortune;
 
 /// <summary>Creates fortune codecs and holds the defaults shared by the framings.</summary>
@@ -30,12 +28,4 @@ public static class FortuneCodecs
         FortuneFraming.Local => new LocalFortuneCodec(maxMessageSize),
         _ => throw new ArgumentOutOfRangeException(nameof(framing), framing, "Unknown fortune framing."),
     };
-
-    internal static void CheckWriteSize(long messageSize, int maxMessageSize)
-    {
-        if (messageSize > maxMessageSize)
-        {
-            throw new MessageTooLargeException(maxMessageSize);
-        }
-    }
 }

@@ -30,10 +30,9 @@ public sealed class FortuneServer
         }
 
         _codec = FortuneCodecs.Create(framing, maxMessageSize);
-        int headers = framing switch { FortuneFraming.Qt5 => 4, FortuneFraming.Qt4 => 6, _ => 8 };
         foreach (string fortune in Fortunes)
         {
-            if (headers + (2L * fortune.Length) > _codec.MaxMessageSize)
+            if (_codec.GetMessageSize(fortune) > _codec.MaxMessageSize)
             {
                 string start = fortune.Length > 40 ? fortune[..40] + "…" : fortune;
                 throw new ArgumentException($"The fortune \"{start}\" ({fortune.Length} UTF-16 units) is too long for the {framing.ToString().ToLowerInvariant()} framing's {_codec.MaxMessageSize}-byte limit.", nameof(fortunes));

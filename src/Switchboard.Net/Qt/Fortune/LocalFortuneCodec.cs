@@ -16,6 +16,9 @@ public sealed class LocalFortuneCodec : FortuneCodec
     }
 
     /// <inheritdoc />
+    public override int HeaderSize => 8;
+
+    /// <inheritdoc />
     public override FortuneFraming Framing => FortuneFraming.Local;
 
     /// <inheritdoc />
@@ -52,8 +55,7 @@ public sealed class LocalFortuneCodec : FortuneCodec
     /// <inheritdoc />
     public override void Write(string fortune, IBufferWriter<byte> output)
     {
-        ArgumentNullException.ThrowIfNull(fortune);
-        FortuneCodecs.CheckWriteSize(8L + (2L * fortune.Length), MaxMessageSize);
+        CheckFits(fortune);
         var writer = new QDataStreamWriter(output, FortuneCodecs.StreamVersion);
         writer.WriteUInt32((uint)fortune.Length);
         writer.WriteString(fortune);

@@ -19,6 +19,9 @@ public sealed class Qt4FortuneCodec : FortuneCodec
     }
 
     /// <inheritdoc />
+    public override int HeaderSize => 6;
+
+    /// <inheritdoc />
     public override FortuneFraming Framing => FortuneFraming.Qt4;
 
     /// <inheritdoc />
@@ -66,9 +69,8 @@ public sealed class Qt4FortuneCodec : FortuneCodec
     /// <inheritdoc />
     public override void Write(string fortune, IBufferWriter<byte> output)
     {
-        ArgumentNullException.ThrowIfNull(fortune);
-        long blockSize = 4L + (2L * fortune.Length);
-        FortuneCodecs.CheckWriteSize(2 + blockSize, MaxMessageSize);
+        CheckFits(fortune);
+        long blockSize = GetMessageSize(fortune) - 2;
         var writer = new QDataStreamWriter(output, FortuneCodecs.StreamVersion);
         writer.WriteUInt16((ushort)blockSize);
         writer.WriteString(fortune);

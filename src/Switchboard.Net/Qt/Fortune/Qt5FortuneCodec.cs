@@ -13,6 +13,9 @@ public sealed class Qt5FortuneCodec : FortuneCodec
     }
 
     /// <inheritdoc />
+    public override int HeaderSize => 4;
+
+    /// <inheritdoc />
     public override FortuneFraming Framing => FortuneFraming.Qt5;
 
     /// <inheritdoc />
@@ -33,8 +36,7 @@ public sealed class Qt5FortuneCodec : FortuneCodec
     /// <inheritdoc />
     public override void Write(string fortune, IBufferWriter<byte> output)
     {
-        ArgumentNullException.ThrowIfNull(fortune);
-        FortuneCodecs.CheckWriteSize(4L + (2L * fortune.Length), MaxMessageSize);
+        CheckFits(fortune);
         new QDataStreamWriter(output, FortuneCodecs.StreamVersion).WriteString(fortune);
     }
 
