@@ -28,6 +28,22 @@ public sealed class FortuneCommandTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Serve_listens_on_the_host_given_and_refuses_a_host_that_is_not_an_address()
+    {
+        await using (ServeProcess server = await SwitchboardCli.ServeAsync(["--port", "0", "--host", "::1", "--framing", "qt4"]))
+        {
+            Assert.StartsWith("[::1]:", server.Where, StringComparison.Ordinal);
+            var (exit, stdout, stderr) = await SwitchboardCli.RunAsync(["fortune", "get", "::1", $"{server.Port}", "--framing", "qt4"]);
+            Assert.True(exit == 0, $"exit {exit}: {stderr}");
+            Assert.Contains(stdout.TrimEnd('\n'), BuiltInFortunes.All);
+        }
+
+        var bad = await SwitchboardCli.RunAsync(["fortune", "serve", "--port", "0", "--host", "example.com"]);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("not an IP address", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Refused_is_exit_4()
     {
         int port;
