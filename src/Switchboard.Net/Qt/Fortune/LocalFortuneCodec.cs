@@ -25,15 +25,15 @@ public sealed class LocalFortuneCodec : FortuneCodec
     public override bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
     {
         fortune = string.Empty;
-        var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - 8);
+        var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - HeaderSize);
         if (!reader.TryReadUInt32(out uint units))
         {
             return false;
         }
 
-        if (units > (uint)(MaxMessageSize - 8) / 2)
+        if (units > (uint)(MaxMessageSize - HeaderSize) / 2)
         {
-            throw new QDataStreamSizeLimitException(8L + (2L * units), MaxMessageSize);
+            throw new QDataStreamSizeLimitException(HeaderSize + (2L * units), MaxMessageSize);
         }
 
         if (!reader.TryReadString(out string? text))

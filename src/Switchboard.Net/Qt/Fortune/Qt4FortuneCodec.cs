@@ -28,7 +28,7 @@ public sealed class Qt4FortuneCodec : FortuneCodec
     public override bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
     {
         fortune = string.Empty;
-        var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - 6);
+        var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - HeaderSize);
         if (!reader.TryReadUInt16(out ushort blockSize))
         {
             return false;

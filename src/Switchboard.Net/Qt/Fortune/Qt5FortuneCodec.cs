@@ -21,7 +21,7 @@ public sealed class Qt5FortuneCodec : FortuneCodec
     /// <inheritdoc />
     public override bool TryRead(ref ReadOnlySequence<byte> buffer, out string fortune)
     {
-        var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - 4);
+        var reader = new QDataStreamReader(buffer, FortuneCodecs.StreamVersion, MaxMessageSize - HeaderSize);
         if (!reader.TryReadString(out string? text))
         {
             fortune = string.Empty;
