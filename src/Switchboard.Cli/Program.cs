@@ -19,6 +19,7 @@ internal static class Program
         root.Subcommands.Add(ConnectCommand.Create());
         root.Subcommands.Add(Commands.Serve.ServeCommand.Create());
         root.Subcommands.Add(Commands.Chat.ChatCommand.Create());
+        root.Subcommands.Add(Commands.Fortune.FortuneCommand.Create());
         return root;
     }
 }
