@@ -104,6 +104,13 @@ internal sealed class ChildProcess : IDisposable
         await _process.StandardInput.FlushAsync();
     }
 
+    /// <summary>Writes text as typed, without a line end.</summary>
+    public async Task WriteRawAsync(string text)
+    {
+        await _process.StandardInput.WriteAsync(text);
+        await _process.StandardInput.FlushAsync();
+    }
+
     public void CloseInput() => _process.StandardInput.Close();
 
     /// <summary>Waits for a stdout line matching <paramref name="match"/>; fails with the output so far.</summary>
