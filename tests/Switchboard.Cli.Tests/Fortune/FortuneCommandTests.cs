@@ -121,7 +121,7 @@ public sealed class FortuneCommandTests
     public async Task Invalid_arguments_fail_without_touching_the_network(params string[] arguments)
     {
         var (exit, stdout, stderr) = await SwitchboardCli.RunAsync(arguments);
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.NotEmpty(stderr.Trim());
         Assert.DoesNotContain("listening on", stderr, StringComparison.Ordinal);
         _ = stdout;

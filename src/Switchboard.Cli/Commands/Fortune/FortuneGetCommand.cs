@@ -9,7 +9,7 @@ namespace Switchboard.Cli.Commands.Fortune;
 internal static class FortuneGetCommand
 {
     public const string ExitCodeHelp =
-        "Exit codes: 0 fortune printed, 1 invalid arguments or other failure, 3 host not found (or no socket at the local path), " +
+        "Exit codes: 0 fortune printed, 1 other failure, 2 invalid arguments, 3 host not found (or no socket at the local path), " +
         "4 connection refused, 5 timed out, 8 the server closed before a whole fortune arrived, 9 malformed data (or wrong --framing), 130 interrupted.";
 
     public static Command Create()

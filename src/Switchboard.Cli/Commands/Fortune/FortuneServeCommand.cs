@@ -12,7 +12,7 @@ namespace Switchboard.Cli.Commands.Fortune;
 internal static class FortuneServeCommand
 {
     public const string ExitCodeHelp =
-        "Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 invalid arguments or other failure, 2 unusable --file or --host, " +
+        "Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 other failure, 2 invalid arguments, unusable --file or --host, " +
         "7 address in use (or a live server owns the socket path).";
 
     public static Command Create()
