@@ -14,6 +14,7 @@ namespace Switchboard.Cli.Commands.Chat;
 internal sealed partial class ChatClientApp
 {
     private const int MaxPendingLines = 100;
+    private const int MaxLineBytes = 8 * 1024;
 
     private readonly ChatClientSettings _settings;
     private readonly ChatTerminal _terminal;
@@ -212,6 +213,13 @@ internal sealed partial class ChatClientApp
                 await DrainOutboxAsync();
                 _quit.Cancel();
                 return;
+            }
+
+            if (System.Text.Encoding.UTF8.GetByteCount(line) > MaxLineBytes)
+            {
+                // The server would close the connection over it (its default limit is 8 KiB): refuse it here.
+                _terminal.WriteLine(_view.Error("line-too-long", $"not sent: lines are limited to {MaxLineBytes} bytes"));
+                continue;
             }
 
             if (line.Length > 0)
