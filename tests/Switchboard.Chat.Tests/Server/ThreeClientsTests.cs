@@ -64,6 +64,8 @@ public sealed class ThreeClientsTests
         await using var carol = await server.JoinAsync("carol");
 
         await alice.SendLineAsync("/join #dev");
+        // Alice must be in #dev before bob joins, or she would never see him arrive.
+        await alice.WaitForContainsAsync("alice joined #dev");
         await bob.SendLineAsync("/join dev");
         await alice.WaitForContainsAsync("bob joined #dev");
         await alice.SendLineAsync("/topic shipping today");
