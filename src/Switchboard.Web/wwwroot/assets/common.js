@@ -61,10 +61,11 @@ export function toHex(bytes) {
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-/** Bytes as readable text: invalid UTF-8 becomes U+FFFD, control characters become their visible pictures. */
+/** Bytes as readable text: invalid UTF-8 becomes U+FFFD, control characters other than LF and tab are escaped (\r, \x01). */
 export function toText(bytes) {
   // eslint-disable-next-line no-control-regex
-  return decoder.decode(bytes).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, c => c === '\r' ? '\u240d' : String.fromCharCode(0x2400 + (c.charCodeAt(0) === 0x7f ? 0x21 : c.charCodeAt(0))));
+  return decoder.decode(bytes).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g,
+    c => c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** A stable colour for a nick, so people are easy to tell apart. */
