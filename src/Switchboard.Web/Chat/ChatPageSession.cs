@@ -42,7 +42,11 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
 
     private void OnEvent(ConsoleEvent e)
     {
-        if (e.Room is not null && _rooms.ContainsKey(e.Room) && e.Kind is ConsoleEventKinds.Message or ConsoleEventKinds.Info)
+        // Announcements have no room: they go to every page that is in the chat.
+        var forMe = e.Room is null
+            ? e.Kind == ConsoleEventKinds.Announce && _member is not null
+            : _rooms.ContainsKey(e.Room) && e.Kind is ConsoleEventKinds.Message or ConsoleEventKinds.Info;
+        if (forMe)
         {
             _backlog.Add(e);
         }
@@ -57,8 +61,11 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
             case "join" when _member is not null && !string.IsNullOrWhiteSpace(command.Room):
                 return await JoinAsync(_member, command.Room.Trim(), cancellationToken);
             case "leave" when _member is not null && !string.IsNullOrWhiteSpace(command.Room):
-                await _member.LeaveRoomAsync(command.Room, cancellationToken);
-                _rooms.TryRemove(command.Room, out _);
+                if (_rooms.TryRemove(command.Room, out _))
+                {
+                    await _member.LeaveRoomAsync(command.Room, cancellationToken);
+                }
+
                 await SendRoomsAsync(cancellationToken);
                 return null;
             case "say" when _member is not null && !string.IsNullOrWhiteSpace(command.Room) && !string.IsNullOrEmpty(command.Text):
@@ -101,17 +108,22 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
         return first is null ? null : await JoinAsync(_member, first, cancellationToken);
     }
 
-    private async Task<string?> JoinAsync(IWebChatMember member, string room, CancellationToken cancellationToken)
+    private async Task<string?> JoinAsync(IWebChatMember member, string requested, CancellationToken cancellationToken)
     {
-        var error = await member.JoinRoomAsync(room, cancellationToken);
-        if (error is not null)
+        string room;
+        try
         {
-            return error;
+            room = await member.JoinRoomAsync(requested, cancellationToken);
+        }
+        catch (ChatRefusedException ex)
+        {
+            return ex.Message;
         }
 
-        // History first, then live events: anything said in between is in both at worst, never in neither.
+        // Live events on before the history is read: anything said in between is in both at worst, never in neither.
         _rooms[room] = true;
-        await peer.SendAsync(new ChatHistoryFrame(room, server.GetHistory(room)), ConsoleJsonContext.Default.ChatHistoryFrame, cancellationToken);
+        var history = await server.GetHistoryAsync(room, cancellationToken);
+        await peer.SendAsync(new ChatHistoryFrame(room, history), ConsoleJsonContext.Default.ChatHistoryFrame, cancellationToken);
         await SendRoomsAsync(cancellationToken);
         return null;
     }

@@ -8,7 +8,8 @@ namespace Switchboard.Web;
 /// <param name="Tls">Whether it speaks TLS.</param>
 /// <param name="Listening">Whether it accepts new connections now.</param>
 /// <param name="Connections">Live sessions that came through it.</param>
-public sealed record ConsoleListener(string Name, string Transport, string Address, int? Port, bool Tls, bool Listening, int Connections);
+/// <param name="CanStartStop">Whether the server lets the console start and stop this listener.</param>
+public sealed record ConsoleListener(string Name, string Transport, string Address, int? Port, bool Tls, bool Listening, int Connections, bool CanStartStop);
 
 /// <summary>A live session as the server page's table shows it.</summary>
 /// <param name="Id">The connection id.</param>
@@ -35,6 +36,9 @@ public static class ConsoleEventKinds
     /// <summary>A chat message.</summary>
     public const string Message = "message";
 
+    /// <summary>An announcement to everyone.</summary>
+    public const string Announce = "announce";
+
     /// <summary>Something went wrong.</summary>
     public const string Error = "error";
 
@@ -49,11 +53,13 @@ public static class ConsoleEventKinds
 /// <param name="Nick">Its nick, if any.</param>
 /// <param name="Room">The room, for chat events.</param>
 /// <param name="Text">What happened, or what was said.</param>
-public sealed record ConsoleEvent(DateTimeOffset At, string Kind, long? SessionId, string? Nick, string? Room, string Text);
+/// <param name="MessageId">The stored message's id, for chat messages (pages use it to drop a repeat).</param>
+public sealed record ConsoleEvent(DateTimeOffset At, string Kind, long? SessionId, string? Nick, string? Room, string Text, long? MessageId = null);
 
 /// <summary>A chat message, live or from history.</summary>
+/// <param name="Id">The stored message's id.</param>
 /// <param name="At">When it was said.</param>
 /// <param name="Room">The room.</param>
 /// <param name="Nick">Who said it; null for a server notice.</param>
 /// <param name="Text">What was said.</param>
-public sealed record ConsoleChatMessage(DateTimeOffset At, string Room, string? Nick, string Text);
+public sealed record ConsoleChatMessage(long Id, DateTimeOffset At, string Room, string? Nick, string Text);

@@ -2,7 +2,7 @@ namespace Switchboard.Web;
 
 /// <summary>
 /// What the console shows and drives: the listeners, the live sessions, the event stream and the chat rooms.
-/// The chat server implements it through an adapter; the console never touches sockets itself.
+/// The chat server implements it through <see cref="ChatConsoleServer"/>; the console never touches sockets itself.
 /// </summary>
 public interface IConsoleServer
 {
@@ -18,14 +18,14 @@ public interface IConsoleServer
     /// <summary>A snapshot of the live sessions.</summary>
     IReadOnlyList<ConsoleSession> GetSessions();
 
-    /// <summary>Sends one line of text to one session; false when it is gone.</summary>
+    /// <summary>Sends one line of text to one session; false when it is gone or not reading.</summary>
     bool SendTo(long sessionId, string text);
 
-    /// <summary>Disconnects one session; false when it is gone.</summary>
-    bool Kick(long sessionId, string reason);
+    /// <summary>Disconnects one session, telling it why; false when it is gone.</summary>
+    Task<bool> KickAsync(long sessionId, string reason);
 
-    /// <summary>Sends a server notice to every session; how many it reached.</summary>
-    int Announce(string text);
+    /// <summary>Sends a notice to every session; a failure message, or null.</summary>
+    Task<string?> AnnounceAsync(string text, CancellationToken cancellationToken);
 
     /// <summary>
     /// Observes events (connects, disconnects, messages, errors). The handler runs on the thread that raised the
@@ -33,34 +33,34 @@ public interface IConsoleServer
     /// </summary>
     IDisposable Subscribe(Action<ConsoleEvent> handler);
 
-    /// <summary>The chat rooms that exist now (at least the default one).</summary>
+    /// <summary>The chat rooms that exist now, the default one first.</summary>
     IReadOnlyList<string> GetRooms();
 
     /// <summary>The recent messages of a room, oldest first.</summary>
-    IReadOnlyList<ConsoleChatMessage> GetHistory(string room);
+    Task<IReadOnlyList<ConsoleChatMessage>> GetHistoryAsync(string room, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Enters the chat as a browser user with a nick. Fails (with a message) when the nick is invalid or taken.
+    /// Enters the chat as a browser user. Throws <see cref="ChatRefusedException"/> when the nick is not acceptable.
     /// Dispose the member to leave.
     /// </summary>
     Task<IWebChatMember> JoinChatAsync(string nick, CancellationToken cancellationToken);
 }
 
-/// <summary>A browser user in the chat, seen by the TCP users as one of them.</summary>
+/// <summary>A browser user in the chat.</summary>
 public interface IWebChatMember : IAsyncDisposable
 {
-    /// <summary>The nick, as accepted by the server.</summary>
+    /// <summary>The name the others see.</summary>
     string Nick { get; }
 
-    /// <summary>Joins a room; a failure message, or null.</summary>
-    Task<string?> JoinRoomAsync(string room, CancellationToken cancellationToken);
+    /// <summary>Joins a room; returns its canonical name. Throws <see cref="ChatRefusedException"/> when it is not valid.</summary>
+    Task<string> JoinRoomAsync(string room, CancellationToken cancellationToken);
 
     /// <summary>Leaves a room.</summary>
     Task LeaveRoomAsync(string room, CancellationToken cancellationToken);
 
-    /// <summary>Says something in a room the member is in; a failure message, or null.</summary>
+    /// <summary>Says something in a room; a failure message, or null.</summary>
     Task<string?> SayAsync(string room, string text, CancellationToken cancellationToken);
 }
 
-/// <summary>Thrown by <see cref="IConsoleServer.JoinChatAsync"/> when the chat refuses a browser user.</summary>
+/// <summary>The chat refused a browser user's nick or room; the message says why, for people.</summary>
 public sealed class ChatRefusedException(string message) : Exception(message);

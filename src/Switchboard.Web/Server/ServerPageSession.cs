@@ -47,12 +47,11 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
         switch (command.Op)
         {
             case "kick" when command.Id is { } id:
-                return server.Kick(id, "kicked from the web console") ? null : $"no session #{id}";
+                return await server.KickAsync(id, "kicked from the web console") ? null : $"no session #{id}";
             case "send" when command.Id is { } id && !string.IsNullOrEmpty(command.Text):
                 return server.SendTo(id, command.Text) ? null : $"could not send to session #{id}";
             case "announce" when !string.IsNullOrWhiteSpace(command.Text):
-                var reached = server.Announce(command.Text);
-                return reached >= 0 ? null : "announce failed";
+                return await server.AnnounceAsync(command.Text, cancellationToken);
             case "start" when !string.IsNullOrEmpty(command.Name):
                 return await server.StartListenerAsync(command.Name, cancellationToken);
             case "stop" when !string.IsNullOrEmpty(command.Name):

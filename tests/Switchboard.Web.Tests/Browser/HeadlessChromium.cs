@@ -39,7 +39,7 @@ internal sealed class HeadlessChromium : IDisposable
         options.AddArguments(
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--window-size=1360,900", "--force-device-scale-factor=1",
+            "--disable-dev-shm-usage", "--window-size=1360,1000", "--force-device-scale-factor=1",
             $"--user-data-dir={profile}");
         var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
         driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);

@@ -21,9 +21,21 @@ function roomLog(room) {
   let log = logs.get(room.toLowerCase());
   if (!log) {
     log = new LogView(el('div', { class: 'room-log', dataset: { room } }), render, 500);
+    log.seen = new Set();
     logs.set(room.toLowerCase(), log);
   }
   return log;
+}
+
+// A message said while a room's history was being read arrives twice (history and live); show it once.
+function add(room, m) {
+  const log = roomLog(room);
+  if (m.id) {
+    if (log.seen.has(m.id)) return;
+    log.seen.add(m.id);
+    if (log.seen.size > 2000) log.seen = new Set([...log.seen].slice(-1000));
+  }
+  log.push(m);
 }
 
 function show(room) {
@@ -69,13 +81,18 @@ function onFrame(frame) {
     case 'history': {
       const log = roomLog(frame.room);
       log.clear();
-      for (const m of frame.messages) log.push({ ...m, kind: 'history' });
+      log.seen.clear();
+      for (const m of frame.messages) add(frame.room, { ...m, kind: 'history' });
       show(frame.room);
       break;
     }
     case 'chat':
       for (const e of frame.items) {
-        if (e.room) roomLog(e.room).push({ at: e.at, room: e.room, nick: e.kind === 'message' ? e.nick : null, text: e.kind === 'message' ? e.text : e.text, kind: e.kind });
+        if (e.kind === 'announce') {
+          for (const room of joined) add(room, { at: e.at, room, nick: null, text: `announcement from ${e.nick}: ${e.text}`, kind: 'announce' });
+        } else if (e.room) {
+          add(e.room, { id: e.messageId, at: e.at, room: e.room, nick: e.kind === 'message' ? e.nick : null, text: e.text, kind: e.kind });
+        }
       }
       break;
     case 'result': {

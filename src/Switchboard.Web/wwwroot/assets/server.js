@@ -13,7 +13,7 @@ const hidden = new Set();
 const log = new LogView($('#events'), e => el('div', { class: `ev ev-${e.kind}`, dataset: { kind: e.kind } },
   el('time', { text: fmtTime(e.at) }),
   el('span', { class: 'kind', text: e.kind }),
-  e.sessionId ? el('span', { class: 'who', text: `#${e.sessionId}${e.nick ? ' ' + e.nick : ''}` }) : null,
+  e.sessionId || e.nick ? el('span', { class: 'who', text: [e.sessionId ? `#${e.sessionId}` : '', e.nick ?? ''].join(' ').trim() }) : null,
   e.room ? el('span', { class: 'room', text: e.room }) : null,
   el('span', { class: 'text', text: e.text })), 1000);
 log.filter = e => !hidden.has(e.kind);
@@ -74,6 +74,7 @@ function renderListeners(listeners) {
   const fragment = document.createDocumentFragment();
   for (const l of listeners) {
     const button = el('button', { type: 'button', class: l.listening ? 'stop' : 'start', text: l.listening ? 'Stop' : 'Start',
+      disabled: !l.canStartStop, title: l.canStartStop ? null : 'this server does not start or stop single listeners',
       onclick: () => socket.send({ op: l.listening ? 'stop' : 'start', name: l.name }) });
     fragment.append(el('tr', { dataset: { name: l.name } },
       el('td', { text: l.name }), el('td', { text: l.transport }), el('td', { text: l.address }),
