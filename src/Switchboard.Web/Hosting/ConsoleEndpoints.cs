@@ -95,7 +95,7 @@ public static class ConsoleEndpoints
         return Task.CompletedTask;
     }
 
-    private static string? ResolveToken(ConsoleOptions options, IConfiguration configuration)
+    internal static string? ResolveToken(ConsoleOptions options, IConfiguration configuration)
     {
         var token = options.Token;
         if (string.IsNullOrEmpty(token))
