@@ -1,17 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Switchboard.Net;
 
@@ -29,7 +28,8 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _shutdownCts = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private KestrelServer? _server;
+    private WebApplication? _host;
+    private IServer? _server;
     private Task? _stopTask;
     private ListenOptions? _listenOptions;
     private int _active;
@@ -53,7 +53,7 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     public ConnectionRegistry Connections { get; }
 
     /// <summary>Whether new connections are being accepted.</summary>
-    public bool IsListening => _accepting && _stopTask is null;
+    public bool IsListening => _accepting;
 
     /// <summary>The options this listener was started with.</summary>
     public ListenerOptions Options => _options;
@@ -84,34 +84,40 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
             await UnixSocketFile.ClaimAsync(unix.ToString(), cancellationToken);
         }
 
-        var services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().BuildServiceProvider();
-        var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
-        kestrel.Listen(_options.EndPoint, listen =>
+        // An empty web host gives Kestrel the services it expects (metrics, TLS middleware) without any HTTP
+        // pipeline: the endpoint below runs our connection delegate only.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            _listenOptions = listen;
-            if (_options.Certificate is { } certificate)
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(_options.EndPoint, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1;
-                listen.UseHttps(new HttpsConnectionAdapterOptions
+                _listenOptions = listen;
+                if (_options.Certificate is { } certificate)
                 {
-                    ServerCertificate = certificate,
-                    SslProtocols = SslProtocols.None,
-                    HandshakeTimeout = TimeSpan.FromSeconds(10),
-                });
-            }
+                    listen.Protocols = HttpProtocols.Http1;
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate,
+                        SslProtocols = SslProtocols.None,
+                        HandshakeTimeout = TimeSpan.FromSeconds(10),
+                    });
+                }
 
-            listen.Run(OnConnectionAsync);
+                listen.Run(OnConnectionAsync);
+            });
         });
 
-        var transport = new SocketTransportFactory(Microsoft.Extensions.Options.Options.Create(new SocketTransportOptions()), loggerFactory);
-        _server = new KestrelServer(Microsoft.Extensions.Options.Options.Create(kestrel), transport, loggerFactory);
+        _host = builder.Build();
+        _server = _host.Services.GetRequiredService<IServer>();
         try
         {
             await _server.StartAsync(new NoHttpApplication(), cancellationToken);
         }
         catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            _server.Dispose();
+            await _host.DisposeAsync();
             throw new IOException($"cannot listen on {SwitchboardConnection.DescribeEndPoint(_options.EndPoint)}: the address is already in use", ex);
         }
 
@@ -154,34 +160,48 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         {
             Connections.Remove(connection);
             await connection.DisposeAsync();
-            if (Interlocked.Decrement(ref _active) == 0 && _shutdownCts.IsCancellationRequested)
+            if (Interlocked.Decrement(ref _active) == 0 && !_accepting)
             {
                 _drained.TrySetResult();
+                _ = ReleaseAddressAsync();
             }
         }
     }
 
     /// <summary>
-    /// Stops accepting new connections and releases the address; connections already open carry on.
+    /// Stops accepting new connections; connections already open carry on. A Unix socket's path is removed at once,
+    /// so nobody can reach it. A TCP port stays bound while connections remain (Kestrel cannot unbind one endpoint
+    /// without closing its connections), and newcomers are closed on arrival; the port is released when the last
+    /// connection ends.
     /// </summary>
     public async Task StopListeningAsync()
     {
-        if (_server is null || _stopTask is not null)
+        if (!_accepting)
         {
             return;
         }
 
         _accepting = false;
-        // Kestrel unbinds first, then waits for connections to end on their own: with no deadline it never
-        // forces them, so this releases the address and leaves live connections alone.
-        _stopTask = _server.StopAsync(CancellationToken.None);
-        await Task.Yield();
         if (_options.EndPoint is UnixDomainSocketEndPoint unix)
         {
             UnixSocketFile.Remove(unix.ToString());
         }
 
         Log.StoppedListening(_logger, SwitchboardConnection.DescribeEndPoint(BoundEndPoint), Connections.Count);
+        if (Volatile.Read(ref _active) == 0)
+        {
+            await ReleaseAddressAsync();
+        }
+    }
+
+    private Task ReleaseAddressAsync()
+    {
+        lock (_drained)
+        {
+            // Kestrel's stop unbinds, then closes whatever connections remain: only called when none do.
+            _stopTask ??= _server?.StopAsync(CancellationToken.None) ?? Task.CompletedTask;
+            return _stopTask;
+        }
     }
 
     /// <summary>
@@ -194,10 +214,11 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         if (!_shutdownCts.IsCancellationRequested)
         {
             _shutdownCts.Cancel();
-            if (Volatile.Read(ref _active) == 0)
-            {
-                _drained.TrySetResult();
-            }
+        }
+
+        if (Volatile.Read(ref _active) == 0)
+        {
+            _drained.TrySetResult();
         }
 
         try
@@ -212,17 +233,18 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
             }
         }
 
-        if (_stopTask is not null)
-        {
-            await _stopTask.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
+        await ReleaseAddressAsync().WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     /// <summary>Shuts down gracefully and releases the server.</summary>
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync();
-        _server?.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
         _shutdownCts.Dispose();
     }
 
