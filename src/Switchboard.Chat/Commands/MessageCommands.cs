@@ -79,6 +79,8 @@ internal static class MessageCommands
             return;
         }
 
+        // Lines this session sent just before may still be in the commit queue: wait for them, so they show.
+        await c.Server.FlushStoreAsync(c.CancellationToken);
         var messages = c.Server.Store.ReadRecent(room.Name, count);
         await c.ReplyAsync($"history of #{room.Name}: {messages.Count} messages");
         foreach (var message in messages)

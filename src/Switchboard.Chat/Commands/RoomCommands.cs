@@ -53,7 +53,7 @@ internal static class RoomCommands
     private static async ValueTask RoomsAsync(CommandContext c)
     {
         var rooms = c.Server.Rooms.Snapshot();
-        await c.ReplyAsync($"{rooms.Count} rooms:");
+        await c.ReplyAsync($"rooms: {rooms.Count}");
         foreach (var room in rooms)
         {
             await c.ReplyAsync($"  #{room.Name} ({room.Count} {(room.Count == 1 ? "member" : "members")}){(room.Topic is null ? "" : " " + room.Topic)}");

@@ -73,7 +73,7 @@ public sealed partial class ChatServer
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(shutdown, connection.Closed, session.Ended);
         var invalid = 0;
         var dropped = 0;
-        var lastRateError = long.MinValue;
+        var lastRateError = Environment.TickCount64 - 1000;
         while (true)
         {
             idle.CancelAfter(Options.IdleTimeout);

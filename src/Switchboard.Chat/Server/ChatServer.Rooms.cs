@@ -210,6 +210,14 @@ public sealed partial class ChatServer
         Publish(new ChatServerEvent(ChatEventKind.Message, message.Time, Nick: message.Sender, Room: message.Room, Text: message.Text, Message: message));
     }
 
+    /// <summary>Completes once everything queued for the store before this call has committed.</summary>
+    internal async Task FlushStoreAsync(CancellationToken cancellationToken)
+    {
+        var barrier = new ActionOperation(static _ => { });
+        await Writer.EnqueueAsync(barrier, cancellationToken);
+        await barrier.Completion;
+    }
+
     internal async Task SetTopicAsync(Room room, string? topic, string by, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
