@@ -47,6 +47,9 @@ public sealed class ConsoleOptions
     /// <summary>Where the server page, chat page and the listeners come from; null serves the client page only.</summary>
     public IConsoleServer? Server { get; set; }
 
+    /// <summary>Called once the host listens, with the addresses to open (the token included when one is needed).</summary>
+    public Action<IReadOnlyList<string>>? Started { get; set; }
+
     /// <summary>Whether <see cref="Host"/> is loopback, where the console needs no token.</summary>
     public bool IsLoopback => IsLoopbackHost(Host);
 

@@ -1,7 +1,11 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Web.Assets;
 using Switchboard.Web.Chat;
@@ -12,7 +16,7 @@ using Switchboard.Web.Server;
 
 namespace Switchboard.Web;
 
-/// <summary>Mounts the web console (pages, assets, WebSockets) on a <see cref="WebApplication"/>.</summary>
+/// <summary>Mounts the web console (pages, assets, WebSockets) on an ASP.NET Core host.</summary>
 public static class ConsoleEndpoints
 {
     /// <summary>The environment variable that may carry the access token (besides configuration <c>Web:Token</c>).</summary>
@@ -27,41 +31,74 @@ public static class ConsoleEndpoints
     public static ConsoleMount MapSwitchboardConsole(this WebApplication app, ConsoleOptions options)
     {
         ArgumentNullException.ThrowIfNull(app);
+        return Mount(app, options);
+    }
+
+    /// <summary>
+    /// Mounts the console on a host that is built elsewhere (such as <c>switchboard serve</c>): the options are
+    /// made once the services exist, so they can take the chat server from them.
+    /// </summary>
+    public static IServiceCollection AddSwitchboardConsole(this IServiceCollection services, Func<IServiceProvider, ConsoleOptions> options)
+    {
         ArgumentNullException.ThrowIfNull(options);
-        var token = ResolveToken(options, app.Configuration);
+        return services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new ConsoleStartupFilter(options));
+    }
+
+    /// <summary>Puts the console's middleware and endpoints on <paramref name="app"/>; requests it does not serve go on.</summary>
+    internal static ConsoleMount Mount(IApplicationBuilder app, ConsoleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var services = app.ApplicationServices;
+        var token = ResolveToken(options, services.GetRequiredService<IConfiguration>());
         var mount = new ConsoleMount(options, token);
         var assets = EmbeddedAssets.Load();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Web");
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Web");
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         var gate = new ConsoleGate(options, token);
         app.Use((context, next) => gate.InvokeAsync(context, next));
+        app.UseRouting();
+        app.UseEndpoints(endpoints => MapEndpoints(endpoints, options, assets, lifetime.ApplicationStopping));
 
-        MapPage(app, "/", "index.html", assets);
-        MapPage(app, "/chat", "chat.html", assets);
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var urls = mount.Urls(addresses).ToArray();
+            if (urls.Length == 0)
+            {
+                // The host did not bind (serve turns the console off when its default port is taken).
+                return;
+            }
+
+            ConsoleLog.Started(logger, string.Join(", ", urls));
+            options.Started?.Invoke(urls);
+        });
+        return mount;
+    }
+
+    private static void MapEndpoints(IEndpointRouteBuilder endpoints, ConsoleOptions options, EmbeddedAssets assets, CancellationToken stopping)
+    {
+        MapPage(endpoints, "/", "index.html", assets);
+        MapPage(endpoints, "/chat", "chat.html", assets);
         if (options.EnableClientPage)
         {
-            MapPage(app, "/client", "client.html", assets);
+            MapPage(endpoints, "/client", "client.html", assets);
         }
 
-        app.MapMethods("/assets/{**path}", ["GET", "HEAD"], (HttpContext context, string path) => assets.ServeAsync(context, "assets/" + path));
-
-        var stopping = app.Lifetime.ApplicationStopping;
-        app.Map("/ws/server", context => AcceptAsync(context, stopping, (peer, ct) => new ServerPageSession(peer, options).RunAsync(ct)));
-        app.Map("/ws/chat", context => options.Server is { } server
+        endpoints.MapMethods("/assets/{**path}", ["GET", "HEAD"], (HttpContext context, string path) => assets.ServeAsync(context, "assets/" + path));
+        endpoints.Map("/ws/server", context => AcceptAsync(context, stopping, (peer, ct) => new ServerPageSession(peer, options).RunAsync(ct)));
+        endpoints.Map("/ws/chat", context => options.Server is { } server
             ? AcceptAsync(context, stopping, (peer, ct) => new ChatPageSession(peer, server, options).RunAsync(ct))
             : NotFoundAsync(context));
         if (options.EnableClientPage)
         {
-            app.Map("/ws/client", context => AcceptAsync(context, stopping, (peer, ct) => new ClientPageSession(peer).RunAsync(ct)));
+            endpoints.Map("/ws/client", context => AcceptAsync(context, stopping, (peer, ct) => new ClientPageSession(peer).RunAsync(ct)));
         }
-
-        app.Lifetime.ApplicationStarted.Register(() => ConsoleLog.Started(logger, string.Join(", ", mount.Urls(app.Urls))));
-        return mount;
     }
 
-    private static void MapPage(WebApplication app, string route, string file, EmbeddedAssets assets)
-        => app.MapMethods(route, ["GET", "HEAD"], (HttpContext context) => assets.ServeAsync(context, file));
+    private static void MapPage(IEndpointRouteBuilder endpoints, string route, string file, EmbeddedAssets assets)
+        => endpoints.MapMethods(route, ["GET", "HEAD"], (HttpContext context) => assets.ServeAsync(context, file));
 
     private static async Task AcceptAsync(HttpContext context, CancellationToken stopping, Func<WebSocketPeer, CancellationToken, Task> run)
     {
@@ -115,5 +152,14 @@ public static class ConsoleEndpoints
         }
 
         return token;
+    }
+
+    private sealed class ConsoleStartupFilter(Func<IServiceProvider, ConsoleOptions> options) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            Mount(app, options(app.ApplicationServices));
+            next(app);
+        };
     }
 }

@@ -102,12 +102,16 @@ internal sealed class ExternalProcess : IDisposable
     public async Task<string> WaitForStdoutAsync(string contains, TimeSpan timeout)
         => await WaitForAsync(() => Stdout, contains, timeout, "stdout");
 
-    public async Task<Match> WaitForStderrAsync(Regex pattern, TimeSpan timeout)
+    public Task<Match> WaitForStderrAsync(Regex pattern, TimeSpan timeout) => WaitForMatchAsync(() => Stderr, pattern, timeout, "stderr");
+
+    public Task<Match> WaitForStdoutMatchAsync(Regex pattern, TimeSpan timeout) => WaitForMatchAsync(() => Stdout, pattern, timeout, "stdout");
+
+    private async Task<Match> WaitForMatchAsync(Func<string> read, Regex pattern, TimeSpan timeout, string stream)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            var match = pattern.Match(Stderr);
+            var match = pattern.Match(read());
             if (match.Success)
             {
                 return match;
@@ -121,7 +125,7 @@ internal sealed class ExternalProcess : IDisposable
             await Task.Delay(50);
         }
 
-        throw new Xunit.Sdk.XunitException($"{_process.StartInfo.FileName}: no stderr match for {pattern} (exited: {_process.HasExited}). stderr:\n{Stderr}\nstdout:\n{Stdout}");
+        throw new Xunit.Sdk.XunitException($"{_process.StartInfo.FileName}: no {stream} match for {pattern} (exited: {_process.HasExited}). stderr:\n{Stderr}\nstdout:\n{Stdout}");
     }
 
     private async Task<string> WaitForAsync(Func<string> read, string contains, TimeSpan timeout, string stream)
