@@ -68,6 +68,7 @@ internal sealed class ClientPageSession(WebSocketPeer peer)
             return ex.Message;
         }
 
+        _linkStop?.Dispose();
         _linkStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await SendAsync(new ClientStateFrame("connected", null, _link.Transport, _link.Remote, _link.Local), ConsoleJsonContext.Default.ClientStateFrame, cancellationToken);
         _receive = ReceiveLoopAsync(_link, _linkStop.Token);
