@@ -65,7 +65,13 @@ function renderSnapshot(s) {
   setText($('#st-bytes'), `${fmtBytes(bytesIn)} / ${fmtBytes(bytesOut)}`);
 }
 
+let shownListeners = '';
+
 function renderListeners(listeners) {
+  // Redraw only on change: replacing the buttons every refresh could swallow a click in progress.
+  const key = JSON.stringify(listeners);
+  if (key === shownListeners) return;
+  shownListeners = key;
   $('#no-server').hidden = listeners.length > 0;
   const listening = listeners.filter(l => l.listening).length;
   const st = $('#st-server');
