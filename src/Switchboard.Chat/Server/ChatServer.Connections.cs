@@ -24,11 +24,23 @@ public sealed partial class ChatServer
             return;
         }
 
+        // The listeners each enforce MaxConnections; this holds the total across them to the same bound.
+        if (_sessions.Count >= Options.MaxConnections)
+        {
+            if (address is not null)
+            {
+                UncountAddress(address);
+            }
+
+            await RefuseAsync(connection, "server-full", "the server has too many connections; try again later");
+            return;
+        }
+
         ChatSession? session = null;
         var reason = "closed by peer";
         try
         {
-            session = new ChatSession(connection, _registry, string.Empty);
+            session = new ChatSession(connection, _registry, string.Empty) { ReplyTimeout = Options.ReplyTimeout };
             session.Nick = ClaimGuestNick(session);
             _sessions[session.Id] = session;
             Log.Connected(_logger, connection.Id, connection.TransportKind, session.Peer, session.Nick);

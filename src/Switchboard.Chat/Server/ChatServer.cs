@@ -177,7 +177,9 @@ public sealed partial class ChatServer : IAsyncDisposable
             return o;
         }
 
-        var host = IPAddress.Parse(Options.Host);
+        var host = Options.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+            : IPAddress.TryParse(Options.Host.Trim('[', ']'), out var parsed) ? parsed
+            : throw new InvalidOperationException($"the host to listen on must be an IP address (or localhost), not \"{Options.Host}\"");
         if (Options.EnableTcp)
         {
             yield return Configure(ListenerOptions.Tcp(host, Options.Port));

@@ -54,7 +54,7 @@ public sealed class ChatServerOptions
     /// <summary>Invalid lines (bad UTF-8, NUL bytes) after which a connection is closed: 10.</summary>
     public int MaxInvalidLines { get; set; } = 10;
 
-    /// <summary>The most connections at once per listener: 10,000.</summary>
+    /// <summary>The most connections at once, in total over all listeners: 10,000.</summary>
     public int MaxConnections { get; set; } = 10_000;
 
     /// <summary>The most connections at once from one IP address, across listeners: 64. Unix sockets are not counted.</summary>
@@ -68,6 +68,12 @@ public sealed class ChatServerOptions
     /// are not waited for; the connection is dropped, so it never delays anyone else.
     /// </summary>
     public int MaxOutboundBufferSize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long a reply to a client's own command (a long /history, a join replay) may wait for the client to read
+    /// before it is dropped as not reading: 30 s. Only that client's handler ever waits.
+    /// </summary>
+    public TimeSpan ReplyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How many recent messages joining a room replays: 20.</summary>
     public int JoinReplayCount { get; set; } = 20;

@@ -104,18 +104,40 @@ internal sealed class ChatSession
     /// <summary>Queues a line; a peer that is not reading is disconnected rather than allowed to hold anyone up.</summary>
     public bool TrySendLine(byte[] line) => _registry.TrySendOrDrop(Connection, line);
 
-    /// <summary>Sends a reply, waiting while this peer's buffer is full (only this session's handler waits).</summary>
+    /// <summary>
+    /// Sends a reply, waiting while this peer's buffer is full (only this session's handler waits). A peer that
+    /// does not make room within <see cref="ReplyTimeout"/> is not reading, and is dropped.
+    /// </summary>
     public async ValueTask ReplyAsync(byte[] line, CancellationToken cancellationToken)
     {
         try
         {
-            await Connection.SendAsync(line, cancellationToken);
+            var send = Connection.SendAsync(line, cancellationToken);
+            if (send.IsCompletedSuccessfully)
+            {
+                return;
+            }
+
+            var pending = send.AsTask();
+            try
+            {
+                await pending.WaitAsync(ReplyTimeout, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Aborting completes the buffer, which ends the pending send; observe its exception.
+                _ = pending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                Connection.Abort($"not reading: a reply waited {ReplyTimeout.TotalSeconds:0.#} s for buffer space");
+            }
         }
         catch (ConnectionClosedException)
         {
             // The connection went away; the read loop notices and ends the session.
         }
     }
+
+    /// <summary>How long a reply may wait for the peer to read; see <see cref="ChatServerOptions.ReplyTimeout"/>.</summary>
+    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>From here until <see cref="EndReplay"/>, live messages are held back so replayed history comes first.</summary>
     public void BeginReplay(string room)

@@ -80,6 +80,11 @@ internal sealed class ChatStore : IDisposable
             var lastId = Convert.ToInt64(max.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             return new ChatStore(path, connection, lastId);
         }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw new IOException($"cannot use the chat database {path}: {ex.Message}", ex);
+        }
         catch
         {
             connection.Dispose();

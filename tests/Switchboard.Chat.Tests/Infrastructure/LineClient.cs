@@ -64,10 +64,10 @@ internal sealed class LineClient : IAsyncDisposable
     }
 
     /// <summary>Waits for a line (received before or after this call) matching <paramref name="match"/>; fails with what was seen.</summary>
-    public async Task<string> WaitForAsync(Func<string, bool> match, TimeSpan? timeout = null, string? what = null)
+    public async Task<string> WaitForAsync(Func<string, bool> match, TimeSpan? timeout = null, string? what = null, int fromIndex = 0)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        var index = 0;
+        var index = fromIndex;
         while (true)
         {
             lock (_gate)

@@ -20,12 +20,13 @@ internal static partial class SwitchboardCli
         }
     }
 
-    public static ChildProcess Start(string[] arguments, IDictionary<string, string>? environment = null) => ChildProcess.Start("dotnet", [DllPath, .. arguments], environment);
+    public static ChildProcess Start(string[] arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+        => ChildProcess.Start("dotnet", [DllPath, .. arguments], environment, workingDirectory);
 
     /// <summary>Starts <c>switchboard serve</c> and waits for its "chat listening on tcp ADDRESS:PORT" line.</summary>
-    public static async Task<(ChildProcess Process, int Port)> StartServerAsync(string dataDirectory, int port = 0, IDictionary<string, string>? environment = null)
+    public static async Task<(ChildProcess Process, int Port)> StartServerAsync(string dataDirectory, int port = 0, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var process = Start(["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory], environment);
+        var process = Start(["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory], environment, workingDirectory);
         try
         {
             var line = await process.WaitForOutputAsync(l => l.StartsWith("chat listening on tcp ", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "serve's listening line");

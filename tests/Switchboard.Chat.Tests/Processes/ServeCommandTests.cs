@@ -37,6 +37,23 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task Appsettings_json_configures_and_the_environment_overrides_it()
+    {
+        using var data = new TempDirectory();
+        File.WriteAllText(Path.Combine(data.Path, "appsettings.json"), """{ "Chat": { "OperatorSecret": "from-file", "JoinReplayCount": 0, "Host": "127.0.0.1" } }""");
+        var environment = new Dictionary<string, string> { ["SWITCHBOARD_Chat__OperatorSecret"] = "from-env" };
+        var (server, port) = await SwitchboardCli.StartServerAsync(Path.Combine(data.Path, "db"), environment: environment, workingDirectory: data.Path);
+        using (server)
+        {
+            await using var client = await LineClient.ConnectAsync(port);
+            await client.SendLineAsync("/oper from-file");
+            await client.WaitForContainsAsync("ERR bad-secret");
+            await client.SendLineAsync("/oper from-env");
+            await client.WaitForContainsAsync("you are now an operator");
+        }
+    }
+
+    [Fact]
     public async Task A_port_in_use_fails_with_a_clear_message()
     {
         using var data = new TempDirectory();

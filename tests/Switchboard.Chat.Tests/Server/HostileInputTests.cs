@@ -75,6 +75,42 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.Contains(reasons, r => r.Contains("idle", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_client_that_asks_for_history_and_never_reads_is_dropped()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.MaxOutboundBufferSize = 16 * 1024;
+            o.ReplyTimeout = TimeSpan.FromSeconds(2);
+        });
+        var text = new string('h', 1000);
+        for (var i = 0; i < 3000; i++)
+        {
+            await server.Server.PostAsync("filler", "lobby", text);
+        }
+
+        // 3 MB of history requested, none of it read: more than the socket buffers and the outbound limit hold.
+        await using var sink = await LineClient.ConnectAsync(server.Port, receiveBuffer: 4096, read: false);
+        await sink.SendLineAsync("/history 10000");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var id = 0L;
+        while (id == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the hoarding client's session never appeared");
+            id = server.Server.GetSessions().FirstOrDefault()?.Id ?? 0;
+            await Task.Delay(20);
+        }
+
+        while (server.Server.GetSession(id) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the hoarding client was never dropped");
+            await Task.Delay(100);
+        }
+
+        await using var late = await server.JoinAsync("late");
+        Assert.Contains(server.Server.GetSessions(), s => s.Nick == "late");
+    }
+
     /// <summary>Alice and Bob take turns; each line must reach the other (generous timeout, no speed assertion).</summary>
     private static async Task<int> ConverseAsync(LineClient alice, LineClient bob, CancellationToken stop)
     {

@@ -38,8 +38,8 @@ internal static class ServeHost
     public static WebApplicationBuilder CreateBuilder(Action<ChatServerOptions> overrides, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
-        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
+        // The builder already reads appsettings.json from the current directory; SWITCHBOARD_* variables come last,
+        // so they override it (SWITCHBOARD_Chat__Port=9000 sets Chat:Port).
         builder.Configuration.AddEnvironmentVariables("SWITCHBOARD_");
 
         // The console is the Qt server window: one line per event on stderr, so stdout stays for the
@@ -87,7 +87,7 @@ internal static class ServeHost
             {
                 await app.StartAsync();
             }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or System.Data.Common.DbException)
             {
                 Console.Error.WriteLine($"switchboard serve: {ex.Message}");
                 return ex.Message.Contains("already in use", StringComparison.Ordinal) ? ExitCodes.AddressInUse : ExitCodes.Failure;
