@@ -53,7 +53,7 @@ internal sealed class HeadlessChromium : IDisposable
     public IReadOnlyCollection<IWebElement> FindAll(string css) => Driver.FindElements(By.CssSelector(css));
 
     /// <summary>Polls until the condition holds; generous, because the point is correctness, not speed.</summary>
-    public void WaitUntil(Func<bool> condition, string what, int seconds = 15)
+    public void WaitUntil(Func<bool> condition, string what, int seconds = 20)
     {
         var wait = new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)) { PollingInterval = TimeSpan.FromMilliseconds(100) };
         wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
