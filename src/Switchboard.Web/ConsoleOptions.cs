@@ -53,6 +53,9 @@ public sealed class ConsoleOptions
     /// <summary>Whether <see cref="Host"/> is loopback, where the console needs no token.</summary>
     public bool IsLoopback => IsLoopbackHost(Host);
 
+    /// <summary>Whether a host name or address is loopback (127.0.0.0/8, ::1 or localhost).</summary>
+    public static bool IsLoopbackAddress(string host) => IsLoopbackHost(host);
+
     /// <summary>Whether a token is asked for: always when bound beyond loopback, or when one was configured.</summary>
     public bool RequiresToken => !IsLoopback || !string.IsNullOrEmpty(Token);
 

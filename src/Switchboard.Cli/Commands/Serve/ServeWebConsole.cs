@@ -63,8 +63,12 @@ internal sealed class ServeWebConsole
         }
         else
         {
-            // An HTTP endpoint configured by hand wins; the token rule follows its address.
-            host = new Uri(config["Http:Urls"]!.Split(';')[0].Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal)).Host;
+            // HTTP endpoints configured by hand win; the token rule follows the widest of their addresses, so one
+            // non-loopback URL among several still makes the console ask for the token.
+            var hosts = config["Http:Urls"]!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(u => new Uri(u.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal)).Host)
+                .ToArray();
+            host = hosts.FirstOrDefault(h => !ConsoleOptions.IsLoopbackAddress(h)) ?? hosts.FirstOrDefault() ?? host;
         }
 
         var clientPage = !parse.GetValue(_noClient) && config.GetValue("Web:ClientPage", true);
