@@ -30,45 +30,28 @@ internal static class OperatorCommands
     private static async ValueTask BanAsync(CommandContext c)
     {
         var (who, reason) = c.SplitFirst();
-        var why = reason.Length == 0 ? null : reason;
-        if (IPAddress.TryParse(who, out var address))
+        try
         {
-            await c.Server.AddBanAsync("address", address.ToString(), why, c.Session.Nick, c.CancellationToken);
-            foreach (var session in c.Server.AllSessions.Where(s => address.Equals(s.Address)).ToList())
-            {
-                await c.Server.KickSessionAsync(session, c.Session.Nick, why ?? "banned");
-            }
-
-            await c.ReplyAsync($"banned address {address}");
-            return;
+            await c.Server.BanAsync(who, reason.Length == 0 ? null : reason, c.Session.Nick, c.CancellationToken);
         }
-
-        if (!ChatNames.IsValidNick(who))
+        catch (ArgumentException)
         {
             await c.ErrorAsync("bad-arguments", "usage: /ban NICK|ADDRESS [REASON]");
             return;
         }
 
-        await c.Server.AddBanAsync("nick", who, why, c.Session.Nick, c.CancellationToken);
-        if (c.Server.FindByNick(who) is { } target)
-        {
-            await c.Server.KickSessionAsync(target, c.Session.Nick, why ?? "banned");
-        }
-
-        await c.ReplyAsync($"banned nick {who}");
+        await c.ReplyAsync($"banned {(IPAddress.TryParse(who, out _) ? "address" : "nick")} {who}");
     }
 
     private static async ValueTask UnbanAsync(CommandContext c)
     {
-        var kind = IPAddress.TryParse(c.Arguments, out var address) ? "address" : "nick";
-        var value = address?.ToString() ?? c.Arguments;
-        if (await c.Server.RemoveBanAsync(kind, value, c.CancellationToken))
+        if (await c.Server.UnbanAsync(c.Arguments, c.CancellationToken))
         {
-            await c.ReplyAsync($"unbanned {kind} {value}");
+            await c.ReplyAsync($"unbanned {c.Arguments}");
         }
         else
         {
-            await c.ErrorAsync("not-banned", $"{value} is not banned");
+            await c.ErrorAsync("not-banned", $"{c.Arguments} is not banned");
         }
     }
 

@@ -69,6 +69,45 @@ public sealed partial class ChatServer
         return true;
     }
 
+    /// <summary>
+    /// Bans a nick or an IP address (stored, so it survives restarts) and disconnects whoever matches it now.
+    /// </summary>
+    /// <param name="nickOrAddress">A nick, or an IPv4/IPv6 address.</param>
+    /// <param name="reason">Shown to the people disconnected, and logged.</param>
+    /// <param name="by">Who banned, for the log and the ban list.</param>
+    /// <param name="cancellationToken">Cancels waiting for the store.</param>
+    /// <exception cref="ArgumentException">It is neither a valid nick nor an address.</exception>
+    public async Task BanAsync(string nickOrAddress, string? reason = null, string by = "console", CancellationToken cancellationToken = default)
+    {
+        if (System.Net.IPAddress.TryParse(nickOrAddress, out var address))
+        {
+            await AddBanAsync("address", address.ToString(), reason, by, cancellationToken);
+            foreach (var session in _sessions.Values.Where(s => address.Equals(s.Address)).ToList())
+            {
+                await KickSessionAsync(session, by, reason ?? "banned");
+            }
+
+            return;
+        }
+
+        if (!ChatNames.IsValidNick(nickOrAddress))
+        {
+            throw new ArgumentException($"\"{nickOrAddress}\" is neither a nick nor an IP address", nameof(nickOrAddress));
+        }
+
+        await AddBanAsync("nick", nickOrAddress, reason, by, cancellationToken);
+        if (FindByNick(nickOrAddress) is { } target)
+        {
+            await KickSessionAsync(target, by, reason ?? "banned");
+        }
+    }
+
+    /// <summary>Lifts a ban on a nick or an address; false when there was none.</summary>
+    public Task<bool> UnbanAsync(string nickOrAddress, CancellationToken cancellationToken = default)
+        => System.Net.IPAddress.TryParse(nickOrAddress, out var address)
+            ? RemoveBanAsync("address", address.ToString(), cancellationToken)
+            : RemoveBanAsync("nick", nickOrAddress, cancellationToken);
+
     /// <summary>An announcement to every session in every room; stored like any message. Completes once committed and delivered.</summary>
     public async Task<ChatMessage> AnnounceAsync(string text, string from = "console", CancellationToken cancellationToken = default)
     {

@@ -26,7 +26,21 @@ internal sealed class TestServer : IAsyncDisposable
         var options = new ChatServerOptions { Port = 0, DataDirectory = directory.Path, Durability = StoreDurability.Normal };
         configure?.Invoke(options);
         var server = new ChatServer(options);
-        await server.StartAsync();
+        try
+        {
+            await server.StartAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            if (data is null)
+            {
+                directory.Dispose();
+            }
+
+            throw;
+        }
+
         return new TestServer(server, directory, data is null);
     }
 

@@ -90,6 +90,27 @@ public sealed class ConsoleApiTests
     }
 
     [Fact]
+    public async Task Address_bans_refuse_connections_until_lifted()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.JoinAsync("alice");
+        await server.Server.BanAsync("127.0.0.1", "testing");
+        await alice.WaitForContainsAsync("ERR kicked kicked by console: testing");
+        await using (var refused = await server.ConnectAsync())
+        {
+            await refused.WaitForContainsAsync("ERR banned");
+            await refused.WaitClosedAsync();
+        }
+
+        Assert.Contains(server.Server.GetBans(), b => b.Kind == "address" && b.Value == "127.0.0.1");
+        Assert.True(await server.Server.UnbanAsync("127.0.0.1"));
+        Assert.False(await server.Server.UnbanAsync("127.0.0.1"));
+        await using var welcome = await server.ConnectAsync();
+        await welcome.WaitForContainsAsync("Welcome");
+        await Assert.ThrowsAsync<ArgumentException>(() => server.Server.BanAsync("not a nick"));
+    }
+
+    [Fact]
     public async Task Json_mode_resumes_after_an_id_without_duplicates()
     {
         await using var server = await TestServer.StartAsync();

@@ -118,9 +118,9 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         while (!stop.IsCancellationRequested)
         {
             await alice.SendLineAsync($"ping {rounds} from alice");
-            await bob.WaitForContainsAsync($"<alice> ping {rounds} from alice", TimeSpan.FromSeconds(10));
+            await bob.WaitForContainsAsync($"<alice> ping {rounds} from alice", TimeSpan.FromSeconds(20));
             await bob.SendLineAsync($"pong {rounds} from bob");
-            await alice.WaitForContainsAsync($"<bob> pong {rounds} from bob", TimeSpan.FromSeconds(10));
+            await alice.WaitForContainsAsync($"<bob> pong {rounds} from bob", TimeSpan.FromSeconds(20));
             rounds++;
             await Task.Delay(100, CancellationToken.None);
         }

@@ -53,9 +53,10 @@ internal sealed partial class ChatClientApp
                 break;
             case "info":
                 var text = ChatView.Str(e, "text") ?? "";
-                if (text == "pong" && _pings > 0)
+                // Answers to the keep-alive pings are not for the user; a /ping they typed still shows.
+                if (text == "pong" && Volatile.Read(ref _pings) > 0)
                 {
-                    _pings--;
+                    Interlocked.Decrement(ref _pings);
                     break;
                 }
 

@@ -172,7 +172,7 @@ internal sealed partial class ChatClientApp
             if (await Task.WhenAny(next, tick) == tick)
             {
                 // Keeps the server's idle timeout from closing a client that is only listening.
-                _pings++;
+                Interlocked.Increment(ref _pings);
                 await SendAsync(connection, "/ping", cancellationToken);
                 tick = ping.WaitForNextTickAsync(cancellationToken).AsTask();
                 continue;
