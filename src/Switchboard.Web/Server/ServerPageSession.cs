@@ -75,7 +75,10 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
                     await peer.SendAsync(new EventsFrame(items, dropped), ConsoleJsonContext.Default.EventsFrame, cancellationToken);
                 }
 
-                if (DateTimeOffset.UtcNow >= nextSnapshot)
+                // A connect or disconnect redraws the table at the next tick rather than at the next snapshot,
+                // so a new client shows within about 100 ms.
+                var membershipChanged = Array.Exists(items, e => e.Kind is ConsoleEventKinds.Connect or ConsoleEventKinds.Disconnect);
+                if (membershipChanged || DateTimeOffset.UtcNow >= nextSnapshot)
                 {
                     await SendSnapshotAsync(server, cancellationToken);
                     nextSnapshot = DateTimeOffset.UtcNow + options.SnapshotInterval;
