@@ -21,6 +21,7 @@ internal static class ServeCommand
             host, port, noTcp, tlsPort, cert, key, unix, data, oper,
         };
 
+        var web = ServeWebConsole.AddTo(command);
         command.SetAction(parse => ServeHost.Run(options =>
         {
             // Command-line values win over appsettings.json and the environment, but only when given.
@@ -49,7 +50,7 @@ internal static class ServeCommand
             options.UnixSocketPath = parse.GetValue(unix) ?? options.UnixSocketPath;
             options.DataDirectory = parse.GetValue(data) ?? options.DataDirectory;
             options.OperatorSecret = parse.GetValue(oper) ?? options.OperatorSecret;
-        }));
+        }, builder => web.Configure(builder, parse)));
         return command;
     }
 }

@@ -19,12 +19,12 @@ namespace Switchboard.Cli.Commands.Serve;
 /// </summary>
 internal static class ServeHost
 {
-    public static int Run(Action<ChatServerOptions> overrides)
+    public static int Run(Action<ChatServerOptions> overrides, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplication app;
         try
         {
-            app = CreateBuilder(overrides).Build();
+            app = CreateBuilder(overrides, configure).Build();
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
@@ -35,7 +35,7 @@ internal static class ServeHost
         return RunAsync(app).GetAwaiter().GetResult();
     }
 
-    public static WebApplicationBuilder CreateBuilder(Action<ChatServerOptions> overrides)
+    public static WebApplicationBuilder CreateBuilder(Action<ChatServerOptions> overrides, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
         // The builder already reads appsettings.json from the current directory; SWITCHBOARD_* variables come last,
@@ -64,6 +64,7 @@ internal static class ServeHost
             overrides(options);
         });
         builder.Services.AddSwitchboardChat();
+        configure?.Invoke(builder);
 
         if (string.IsNullOrEmpty(builder.Configuration["Http:Urls"]))
         {
