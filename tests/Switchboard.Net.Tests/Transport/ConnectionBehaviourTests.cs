@@ -336,10 +336,12 @@ public abstract class ConnectionBehaviourTests
 
             return Task.Delay(Timeout.Infinite, c.Closed).ContinueWith(_ => { }, TaskScheduler.Default);
         });
+        // Wait for each handler, not just the registry: a connection is registered a moment before its handler
+        // runs, so with only the count to go on the sleeper's handler could come first and be taken for the reader.
         await using var reader = await ConnectAsync(listener);
-        await TestTimeout.UntilAsync(() => listener.Connections.Count == 1, "the reader is registered");
+        await TestTimeout.UntilAsync(() => { lock (accepted) { return accepted.Count == 1; } }, "the reader's handler runs");
         await using var sleeper = await ConnectAsync(listener);
-        await TestTimeout.UntilAsync(() => listener.Connections.Count == 2, "the sleeper is registered");
+        await TestTimeout.UntilAsync(() => { lock (accepted) { return accepted.Count == 2; } }, "the sleeper's handler runs");
         var readerOnServer = accepted[0];
         var dropped = new TaskCompletionSource<string>();
         listener.Connections.SlowConsumerDropped += (_, reason) => dropped.TrySetResult(reason);
