@@ -348,6 +348,12 @@ public abstract class ConnectionBehaviourTests
         var line = Encoding.UTF8.GetBytes(new string('x', 1000) + "\n");
         const int count = 20_000;
         var lines = reader.CreateReader(new LineReader());
+        // Pace the broadcast to the reading client, which must never be the one dropped: at most 8 lines are ahead
+        // of what it has read. Its server-side queue can hold twice that (the send loop releases a slice only after
+        // its flush, which the client may already have read), 16 lines, still under the 16 KiB limit. The reader hands
+        // back a credit per line, so the pace is the reader's own; the sleep-and-poll this replaces made the run
+        // take most of the timeout.
+        using var credits = new SemaphoreSlim(8);
         var readAll = Task.Run(async () =>
         {
             for (var i = 0; i < count; i++)
@@ -355,17 +361,13 @@ public abstract class ConnectionBehaviourTests
                 var result = await lines.ReadAsync(TestTimeout.Token());
                 Assert.False(result.IsCompleted, $"the reader was cut off after {i} lines");
                 Assert.Equal(1000, result.Message.Length);
+                credits.Release();
             }
         });
         for (var i = 0; i < count; i++)
         {
+            Assert.True(await credits.WaitAsync(TestTimeout.Default), $"the reader stopped reading after {i} lines");
             listener.Connections.Broadcast(line);
-            // Pace the broadcast to the reading client, which must never be the one dropped.
-            var deadline = DateTime.UtcNow + TestTimeout.Default;
-            while (readerOnServer.QueuedBytes > 8 * 1024 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(1);
-            }
         }
 
         await readAll.Within();
