@@ -119,6 +119,21 @@ internal sealed class ExternalProcess : IDisposable
 
             if (_process.HasExited)
             {
+                // The exit can be seen before the last lines are delivered: read to the end (bounded), look once more.
+                try
+                {
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                }
+                catch (TimeoutException)
+                {
+                }
+
+                match = pattern.Match(read());
+                if (match.Success)
+                {
+                    return match;
+                }
+
                 break;
             }
 
