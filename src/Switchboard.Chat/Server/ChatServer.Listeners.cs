@@ -5,6 +5,9 @@ namespace Switchboard.Chat;
 // Listeners for a console: list them, stop one (its sessions carry on), start it again.
 public sealed partial class ChatServer
 {
+    // One stop or start at a time, so two consoles clicking at once give one transition and one event.
+    private readonly SemaphoreSlim _listenerControl = new(1, 1);
+
     /// <summary>The listeners, with their bound endpoints (the real port when 0 was asked for) and states.</summary>
     public IReadOnlyList<ChatListenerInfo> Listeners => [.. _listeners.Select((l, id) => Describe(l, id))];
 
@@ -20,15 +23,23 @@ public sealed partial class ChatServer
     public async Task StopListenerAsync(int listenerId, string by = "console")
     {
         var listener = RunningListener(listenerId);
-        if (!listener.IsListening)
+        await _listenerControl.WaitAsync();
+        try
         {
-            return;
-        }
+            if (!listener.IsListening)
+            {
+                return;
+            }
 
-        await listener.StopListeningAsync();
-        var info = Describe(listener, listenerId);
-        Log.ListenerStopped(_logger, Name(info), by, info.Connections);
-        Publish(new ChatServerEvent(ChatEventKind.ListenerStopped, DateTimeOffset.UtcNow, Text: Name(info)));
+            await listener.StopListeningAsync();
+            var info = Describe(listener, listenerId);
+            Log.ListenerStopped(_logger, Name(info), by, info.Connections);
+            Publish(new ChatServerEvent(ChatEventKind.ListenerStopped, DateTimeOffset.UtcNow, Text: Name(info)));
+        }
+        finally
+        {
+            _listenerControl.Release();
+        }
     }
 
     /// <summary>
@@ -45,15 +56,23 @@ public sealed partial class ChatServer
     public async Task StartListenerAsync(int listenerId, string by = "console", CancellationToken cancellationToken = default)
     {
         var listener = RunningListener(listenerId);
-        if (listener.IsListening)
+        await _listenerControl.WaitAsync(cancellationToken);
+        try
         {
-            return;
-        }
+            if (listener.IsListening)
+            {
+                return;
+            }
 
-        await listener.StartListeningAsync(cancellationToken);
-        var name = Name(Describe(listener, listenerId));
-        Log.ListenerStarted(_logger, name, by);
-        Publish(new ChatServerEvent(ChatEventKind.ListenerStarted, DateTimeOffset.UtcNow, Text: name));
+            await listener.StartListeningAsync(cancellationToken);
+            var name = Name(Describe(listener, listenerId));
+            Log.ListenerStarted(_logger, name, by);
+            Publish(new ChatServerEvent(ChatEventKind.ListenerStarted, DateTimeOffset.UtcNow, Text: name));
+        }
+        finally
+        {
+            _listenerControl.Release();
+        }
     }
 
     private SwitchboardListener RunningListener(int listenerId)
