@@ -181,8 +181,9 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         return release ?? Task.CompletedTask;
     }
 
-    // Kestrel's stop unbinds, then closes whatever connections remain: only called when none do. It runs on the
-    // pool, off the lock and off the connection whose end triggered it (which Kestrel's stop waits for).
+    // Kestrel's stop unbinds, then closes whatever connections remain: called when none do, or at shutdown once the
+    // stragglers were aborted. It runs on the pool, off the lock and off the connection whose end triggered it
+    // (which Kestrel's stop waits for).
     private Task ReleaseLocked()
     {
         var binding = _binding!;
