@@ -48,21 +48,7 @@ public sealed class ServerPageListenerTests
     /// </summary>
     private static async Task AssertTurnedAwayAsync(ExternalProcess nc)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!nc.HasExited && DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                await nc.WriteLineAsync("/nick mallory");
-            }
-            catch (IOException)
-            {
-            }
-
-            await Task.Delay(300);
-        }
-
-        Assert.True(nc.HasExited, "nc is still connected to the stopped listener:\n" + nc.Stdout);
+        Assert.True(await nc.WriteUntilExitAsync("/nick mallory", TimeSpan.FromSeconds(30)), "nc is still connected to the stopped listener:\n" + nc.Stdout);
         Assert.DoesNotContain("Welcome", nc.Stdout, StringComparison.Ordinal);
     }
 }
