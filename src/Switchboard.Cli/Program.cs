@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Switchboard.Cli.Commands;
+using Switchboard.Cli.Commands.Bench;
 
 namespace Switchboard.Cli;
 
@@ -16,6 +17,7 @@ internal static class Program
         var root = new RootCommand("Switchboard: TCP, TLS, Unix-socket and UDP client-server tools (chat, fortune, netcat-style listen/connect, bench).");
         root.Subcommands.Add(ListenCommand.Create());
         root.Subcommands.Add(ConnectCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,95 @@
+using System.Net.Security;
+using System.Net.Sockets;
+
+namespace Switchboard.Cli.Commands.Bench;
+
+/// <summary>
+/// The load generator's side of one connection. Plain TCP and Unix sockets use the socket directly (its
+/// Memory-based async calls reuse one pooled event-args object per direction, so the loop does not allocate);
+/// TLS goes through <see cref="SslStream"/>. The server measured is the thing under test, not this.
+/// </summary>
+internal sealed class BenchConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly SslStream? _tls;
+
+    private BenchConnection(Socket socket, SslStream? tls)
+    {
+        _socket = socket;
+        _tls = tls;
+    }
+
+    public static async Task<BenchConnection> ConnectAsync(BenchTarget target, bool tls, CancellationToken cancellationToken)
+    {
+        var socket = target.IsUnix
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(target.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(target.EndPoint, cancellationToken);
+            if (!tls)
+            {
+                return new BenchConnection(socket, null);
+            }
+
+            var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                // The bench only ever talks to a loopback server under test, usually with a self-signed certificate.
+                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+            }, cancellationToken);
+            return new BenchConnection(socket, ssl);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        => _tls is null ? _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken) : _tls.ReadAsync(buffer, cancellationToken);
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (_tls is not null)
+        {
+            await _tls.WriteAsync(data, cancellationToken);
+            return;
+        }
+
+        while (!data.IsEmpty)
+        {
+            var sent = await _socket.SendAsync(data, SocketFlags.None, cancellationToken);
+            data = data[sent..];
+        }
+    }
+
+    /// <summary>Receives exactly <paramref name="buffer"/>.Length bytes; false if the peer closed first.</summary>
+    public async ValueTask<bool> ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var read = await ReceiveAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            buffer = buffer[read..];
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_tls is not null)
+        {
+            await _tls.DisposeAsync();
+        }
+
+        _socket.Dispose();
+    }
+}
