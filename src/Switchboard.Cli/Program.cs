@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Switchboard.Cli.Commands;
 using Switchboard.Cli.Commands.Bench;
+using Switchboard.Cli.Commands.Connect;
+using Switchboard.Cli.Commands.Listen;
 
 namespace Switchboard.Cli;
 

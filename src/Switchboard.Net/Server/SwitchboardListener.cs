@@ -1,17 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Switchboard.Net;
 
@@ -29,7 +28,8 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _shutdownCts = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private KestrelServer? _server;
+    private WebApplication? _host;
+    private IServer? _server;
     private Task? _stopTask;
     private ListenOptions? _listenOptions;
     private int _active;
@@ -84,34 +84,40 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
             await UnixSocketFile.ClaimAsync(unix.ToString(), cancellationToken);
         }
 
-        var services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().BuildServiceProvider();
-        var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
-        kestrel.Listen(_options.EndPoint, listen =>
+        // An empty web host gives Kestrel the services it expects (metrics, TLS middleware) without any HTTP
+        // pipeline: the endpoint below runs our connection delegate only.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            _listenOptions = listen;
-            if (_options.Certificate is { } certificate)
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(_options.EndPoint, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1;
-                listen.UseHttps(new HttpsConnectionAdapterOptions
+                _listenOptions = listen;
+                if (_options.Certificate is { } certificate)
                 {
-                    ServerCertificate = certificate,
-                    SslProtocols = SslProtocols.None,
-                    HandshakeTimeout = TimeSpan.FromSeconds(10),
-                });
-            }
+                    listen.Protocols = HttpProtocols.Http1;
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate,
+                        SslProtocols = SslProtocols.None,
+                        HandshakeTimeout = TimeSpan.FromSeconds(10),
+                    });
+                }
 
-            listen.Run(OnConnectionAsync);
+                listen.Run(OnConnectionAsync);
+            });
         });
 
-        var transport = new SocketTransportFactory(Microsoft.Extensions.Options.Options.Create(new SocketTransportOptions()), loggerFactory);
-        _server = new KestrelServer(Microsoft.Extensions.Options.Options.Create(kestrel), transport, loggerFactory);
+        _host = builder.Build();
+        _server = _host.Services.GetRequiredService<IServer>();
         try
         {
             await _server.StartAsync(new NoHttpApplication(), cancellationToken);
         }
         catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            _server.Dispose();
+            await _host.DisposeAsync();
             throw new IOException($"cannot listen on {SwitchboardConnection.DescribeEndPoint(_options.EndPoint)}: the address is already in use", ex);
         }
 
@@ -222,7 +228,11 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync();
-        _server?.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
         _shutdownCts.Dispose();
     }
 

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using Switchboard.Cli.Infrastructure;
+using Switchboard.Net;
+
+namespace Switchboard.Cli.Commands.Connect;
+
+/// <summary><c>switchboard connect</c>: stdin to the socket, the socket to stdout, as netcat does.</summary>
+internal static class ConnectCommand
+{
+    public static Command Create()
+    {
+        var host = new Argument<string?>("host") { Description = "Host name or IPv4/IPv6 address.", Arity = ArgumentArity.ZeroOrOne };
+        var port = new Argument<int?>("port") { Description = "Port number.", Arity = ArgumentArity.ZeroOrOne };
+        var unix = new Option<string?>("--unix", "-U") { Description = "Connect to a Unix domain socket at this path instead." };
+        var tls = new Option<bool>("--tls") { Description = "Speak TLS; the server certificate is checked against the system's trusted roots." };
+        var ca = new Option<FileInfo?>("--ca") { Description = "Trust the CA certificates in this PEM file instead of the system store." };
+        var insecure = new Option<bool>("--insecure", "-k") { Description = "Accept any server certificate (testing only; never the default)." };
+        var sni = new Option<string?>("--sni") { Description = "Server name to send and to check the certificate against (default: HOST)." };
+        var udp = new Option<bool>("--udp", "-u") { Description = "Send each stdin line as a UDP datagram and print the datagrams that come back." };
+        var timeout = new Option<TimeSpan>("--timeout", "-w")
+        {
+            Description = "Connect timeout (3s, 500ms, 1m).",
+            CustomParser = r => Durations.Parse(r, TimeSpan.FromSeconds(3)),
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(3),
+        };
+        var crlf = new Option<bool>("--crlf", "-C") { Description = "Send CRLF line endings instead of LF." };
+        var hex = new Option<bool>("--hex", "-x") { Description = "Read stdin as hex text and show received bytes as a hex dump." };
+        var command = new Command("connect", "Connect to a server: stdin goes to the socket, the socket goes to stdout. End of stdin half-closes and waits for the peer.\n" + ExitCodes.Help)
+        {
+            host, port, unix, tls, ca, insecure, sni, udp, timeout, crlf, hex,
+        };
+
+        command.Validators.Add(result =>
+        {
+            var hasHost = result.GetValue(host) is not null;
+            var hasUnix = result.GetValue(unix) is not null;
+            if (hasUnix == hasHost)
+            {
+                result.AddError("give either HOST PORT or --unix PATH");
+            }
+            else if (hasHost && result.GetValue(port) is not (>= 1 and <= 65535))
+            {
+                result.AddError("PORT must be a number from 1 to 65535");
+            }
+
+            if (!result.GetValue(tls) && (result.GetValue(ca) is not null || result.GetValue(insecure) || result.GetValue(sni) is not null))
+            {
+                result.AddError("--ca, --insecure and --sni need --tls");
+            }
+
+            if (result.GetValue(udp) && (hasUnix || result.GetValue(tls)))
+            {
+                result.AddError("--udp works with HOST PORT only (no --unix, no --tls)");
+            }
+        });
+
+        command.SetAction((result, _) =>
+        {
+            var settings = new ConnectSettings(
+                result.GetValue(host),
+                result.GetValue(port) ?? 0,
+                result.GetValue(unix),
+                result.GetValue(tls)
+                    ? new ClientTlsOptions { CaFile = result.GetValue(ca)?.FullName, Insecure = result.GetValue(insecure), ServerName = result.GetValue(sni) }
+                    : null,
+                result.GetValue(udp),
+                result.GetValue(timeout),
+                result.GetValue(crlf),
+                result.GetValue(hex));
+            return settings.Udp ? UdpConnect.RunAsync(settings) : StreamConnect.RunAsync(settings);
+        });
+        return command;
+    }
+}
+
+internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, TimeSpan Timeout, bool Crlf, bool Hex);

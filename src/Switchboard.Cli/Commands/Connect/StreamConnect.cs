@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Text;
+using Switchboard.Cli.Infrastructure;
+using Switchboard.Net;
+
+namespace Switchboard.Cli.Commands.Connect;
+
+/// <summary>TCP, TLS and Unix-socket connections for <c>switchboard connect</c>.</summary>
+internal static class StreamConnect
+{
+    public static async Task<int> RunAsync(ConnectSettings settings)
+    {
+        using var signal = new ShutdownSignal();
+        var options = new ClientOptions { ConnectTimeout = settings.Timeout, Tls = settings.Tls };
+        SwitchboardConnection connection;
+        try
+        {
+            connection = settings.Unix is { } path
+                ? await SwitchboardConnection.ConnectUnixAsync(path, options, cancellationToken: signal.Token)
+                : await SwitchboardConnection.ConnectTcpAsync(settings.Host!, settings.Port, options, cancellationToken: signal.Token);
+        }
+        catch (ConnectException ex)
+        {
+            await Console.Error.WriteLineAsync($"switchboard connect: {ex.Message}");
+            return ExitCodes.For(ex.Error);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Interrupted;
+        }
+
+        await using (connection)
+        {
+            var toStdout = SocketToStdoutAsync(connection, settings.Hex, signal.Token);
+            var fromStdin = StdinToSocketAsync(connection, settings, signal.Token);
+            var first = await Task.WhenAny(toStdout, fromStdin);
+            if (first == fromStdin && !signal.Token.IsCancellationRequested)
+            {
+                // End of stdin: half-close (FIN) and keep printing until the peer closes its side.
+                await connection.CloseAsync("end of input");
+            }
+
+            int exit;
+            try
+            {
+                exit = await toStdout;
+            }
+            catch (OperationCanceledException)
+            {
+                exit = ExitCodes.Interrupted;
+            }
+
+            return exit;
+        }
+    }
+
+    private static async Task<int> SocketToStdoutAsync(SwitchboardConnection connection, bool hex, CancellationToken cancellationToken)
+    {
+        await using var stdout = Console.OpenStandardOutput();
+        var input = connection.Input;
+        long offset = 0;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                if (hex)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        var text = HexFormat.Dump(buffer.ToArray(), offset);
+                        await stdout.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+                    }
+                }
+                else
+                {
+                    foreach (var segment in buffer)
+                    {
+                        await stdout.WriteAsync(segment, cancellationToken);
+                    }
+                }
+
+                offset += buffer.Length;
+                await stdout.FlushAsync(cancellationToken);
+                input.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    return ExitCodes.Ok;
+                }
+            }
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"switchboard connect: connection lost: {ex.Message}");
+            return ExitCodes.ConnectionLost;
+        }
+    }
+
+    private static async Task StdinToSocketAsync(SwitchboardConnection connection, ConnectSettings settings, CancellationToken cancellationToken)
+    {
+        await using var stdin = Console.OpenStandardInput();
+        if (settings.Hex)
+        {
+            using var reader = new StreamReader(stdin, Encoding.UTF8);
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (!HexFormat.TryParse(line, out var bytes, out var error))
+                {
+                    await Console.Error.WriteLineAsync($"switchboard connect: stdin: {error}; line not sent");
+                    continue;
+                }
+
+                await connection.SendAsync(bytes, cancellationToken);
+            }
+
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var converted = settings.Crlf ? new ArrayBufferWriter<byte>() : null;
+        var lastWasCr = false;
+        try
+        {
+            while (true)
+            {
+                var read = await stdin.ReadAsync(buffer, cancellationToken);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                if (converted is null)
+                {
+                    await connection.SendAsync(buffer.AsMemory(0, read), cancellationToken);
+                    continue;
+                }
+
+                converted.ResetWrittenCount();
+                foreach (var b in buffer.AsSpan(0, read))
+                {
+                    if (b == (byte)'\n' && !lastWasCr)
+                    {
+                        converted.Write("\r"u8);
+                    }
+
+                    converted.Write([b]);
+                    lastWasCr = b == (byte)'\r';
+                }
+
+                await connection.SendAsync(converted.WrittenMemory.ToArray(), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

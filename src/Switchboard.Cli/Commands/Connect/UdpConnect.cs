@@ -1,0 +1,81 @@
+using System.Text;
+using Switchboard.Cli.Infrastructure;
+using Switchboard.Net;
+
+namespace Switchboard.Cli.Commands.Connect;
+
+/// <summary>
+/// UDP for <c>switchboard connect --udp</c>: each stdin line is one datagram; replies are printed. At end of
+/// stdin it waits for replies until the line has been quiet for the --timeout.
+/// </summary>
+internal static class UdpConnect
+{
+    public static async Task<int> RunAsync(ConnectSettings settings)
+    {
+        using var signal = new ShutdownSignal();
+        System.Net.IPEndPoint remote;
+        try
+        {
+            remote = await UdpEndpoint.ResolveAsync(settings.Host!, settings.Port, signal.Token);
+        }
+        catch (ConnectException ex)
+        {
+            await Console.Error.WriteLineAsync($"switchboard connect: {ex.Message}");
+            return ExitCodes.For(ex.Error);
+        }
+
+        using var udp = UdpEndpoint.ForRemote(remote);
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(signal.Token);
+        var stdinEnded = false;
+        var receiving = ReceiveAsync(udp, settings.Hex, quiet, () => Volatile.Read(ref stdinEnded), settings.Timeout);
+        using (var stdin = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8))
+        {
+            while (await stdin.ReadLineAsync(signal.Token) is { } line)
+            {
+                byte[] bytes;
+                if (settings.Hex)
+                {
+                    if (!HexFormat.TryParse(line, out bytes, out var error))
+                    {
+                        await Console.Error.WriteLineAsync($"switchboard connect: stdin: {error}; line not sent");
+                        continue;
+                    }
+                }
+                else
+                {
+                    bytes = Encoding.UTF8.GetBytes(settings.Crlf ? line + "\r\n" : line + "\n");
+                }
+
+                await udp.SendToAsync(bytes, remote, signal.Token);
+            }
+        }
+
+        Volatile.Write(ref stdinEnded, true);
+        quiet.CancelAfter(settings.Timeout);
+        await receiving;
+        return signal.Token.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Ok;
+    }
+
+    private static async Task ReceiveAsync(UdpEndpoint udp, bool hex, CancellationTokenSource quiet, Func<bool> stdinEnded, TimeSpan quietPeriod)
+    {
+        await using var stdout = Console.OpenStandardOutput();
+        try
+        {
+            while (true)
+            {
+                var datagram = await udp.ReceiveAsync(quiet.Token);
+                var bytes = hex ? Encoding.UTF8.GetBytes(HexFormat.Dump(datagram.Data.Span)) : datagram.Data.ToArray();
+                await stdout.WriteAsync(bytes, CancellationToken.None);
+                await stdout.FlushAsync(CancellationToken.None);
+                if (stdinEnded())
+                {
+                    // Every reply restarts the quiet period once stdin has ended.
+                    quiet.CancelAfter(quietPeriod);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Switchboard.Cli.Infrastructure;
+using Switchboard.Net;
+using Switchboard.Net.Framing;
+
+namespace Switchboard.Cli.Commands.Listen;
+
+/// <summary>The TCP, TLS and Unix-socket side of <c>switchboard listen</c>.</summary>
+internal static class TcpListen
+{
+    public static async Task<int> RunAsync(ListenSettings settings, ILoggerFactory loggerFactory, ILogger logger, CancellationToken cancellationToken)
+    {
+        var options = settings.Unix is { } path
+            ? ListenerOptions.Unix(path)
+            : ListenerOptions.Tcp(ListenCommand.ParseAddress(settings.Host), settings.Port!.Value);
+        options.MaxConnections = settings.MaxConnections;
+        options.RejectMessage = "server full\n"u8.ToArray();
+        if (settings.Cert is { } cert)
+        {
+            options.Certificate = settings.Key is { } key
+                ? ListenerOptions.LoadPemCertificate(cert.FullName, key.FullName)
+                : ListenerOptions.LoadPfxCertificate(cert.FullName, null);
+        }
+
+        var output = new StdoutWriter();
+        var registry = new ConnectionRegistry();
+        registry.SlowConsumerDropped += (c, reason) => logger.LogWarning("dropped {Peer}: {Reason}", c, reason);
+        ConnectionHandler handler = settings.Mode switch
+        {
+            ListenMode.Echo => (c, ct) => EchoAsync(c, logger, ct),
+            ListenMode.Relay => (c, ct) => RelayAsync(c, registry, logger, ct),
+            _ => (c, ct) => PrintAsync(c, settings.Hex, output, logger, ct),
+        };
+
+        await using var listener = await SwitchboardListener.StartAsync(options, handler, loggerFactory, registry, cancellationToken);
+        await Console.Error.WriteLineAsync($"listening on {DescribeKind(listener.TransportKind)} {SwitchboardConnection.DescribeEndPoint(listener.BoundEndPoint)} (mode {settings.Mode.ToString().ToLowerInvariant()})");
+        if (settings.Mode == ListenMode.Print)
+        {
+            _ = Task.Run(() => StdinToAllAsync(registry, settings.Hex, logger, cancellationToken), CancellationToken.None);
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Console.Error.WriteLineAsync($"shutting down: closing {registry.Count} connection(s)");
+        await listener.ShutdownAsync(CancellationToken.None);
+        return ExitCodes.Ok;
+    }
+
+    private static string DescribeKind(TransportKind kind) => kind.ToString().ToLowerInvariant();
+
+    private static async Task EchoAsync(SwitchboardConnection connection, ILogger logger, CancellationToken shutdown)
+    {
+        logger.LogInformation("{Peer} connected", connection);
+        var input = connection.Input;
+        try
+        {
+            while (!shutdown.IsCancellationRequested)
+            {
+                var result = await input.ReadAsync(shutdown);
+                foreach (var segment in result.Buffer)
+                {
+                    await connection.SendAsync(segment, shutdown);
+                }
+
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+        }
+
+        logger.LogInformation("{Peer} disconnected ({In} bytes in, {Out} out)", connection, connection.BytesReceived, connection.BytesSent);
+    }
+
+    private static async Task PrintAsync(SwitchboardConnection connection, bool hex, StdoutWriter output, ILogger logger, CancellationToken shutdown)
+    {
+        var peer = SwitchboardConnection.DescribeEndPoint(connection.RemoteEndPoint);
+        logger.LogInformation("{Peer} connected ({Transport})", peer, connection.TransportKind.ToString().ToLowerInvariant());
+        string reason = "closed by peer";
+        try
+        {
+            if (hex)
+            {
+                var reader = connection.CreateReader(new RawReader());
+                long offset = 0;
+                while (true)
+                {
+                    var result = await reader.ReadAsync(shutdown);
+                    if (result.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    var bytes = result.Message.ToArray();
+                    output.WriteText($"[{peer}] {bytes.Length} bytes\n{HexFormat.Dump(bytes, offset)}");
+                    offset += bytes.Length;
+                }
+            }
+            else
+            {
+                // Print mode shows what arrived even when it is not UTF-8 (as U+FFFD), since it is a diagnostic view.
+                var reader = connection.CreateReader(new LineReader(validateUtf8: false));
+                while (true)
+                {
+                    var result = await reader.ReadAsync(shutdown);
+                    if (result.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    output.WriteText($"[{peer}] {Encoding.UTF8.GetString(result.Message)}\n");
+                }
+            }
+        }
+        catch (FramingException ex)
+        {
+            reason = ex.Message;
+            connection.TrySend(Encoding.UTF8.GetBytes($"error: {ex.Message}\n"));
+        }
+        catch (OperationCanceledException)
+        {
+            reason = "server shutdown";
+        }
+        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            reason = ex.Message;
+        }
+
+        logger.LogInformation("{Peer} disconnected: {Reason}", peer, reason);
+    }
+
+    private static async Task RelayAsync(SwitchboardConnection connection, ConnectionRegistry registry, ILogger logger, CancellationToken shutdown)
+    {
+        logger.LogInformation("{Peer} connected", connection);
+        var reader = connection.CreateReader(new LineReader());
+        var line = new ArrayBufferWriter<byte>(256);
+        var reason = "closed by peer";
+        while (true)
+        {
+            try
+            {
+                var result = await reader.ReadAsync(shutdown);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+
+                line.ResetWrittenCount();
+                foreach (var segment in result.Message)
+                {
+                    line.Write(segment.Span);
+                }
+
+                line.Write("\n"u8);
+                registry.Broadcast(line.WrittenSpan, except: connection);
+            }
+            catch (InvalidMessageException ex)
+            {
+                // The bad line was skipped; the sender is told, nobody else sees it.
+                logger.LogWarning("{Peer}: rejected a line: {Reason}", connection, ex.Message);
+                connection.TrySend(Encoding.UTF8.GetBytes($"error: {ex.Message}; line not relayed\n"));
+            }
+            catch (FramingException ex)
+            {
+                reason = ex.Message;
+                connection.TrySend(Encoding.UTF8.GetBytes($"error: {ex.Message}; closing\n"));
+                break;
+            }
+            catch (OperationCanceledException)
+            {
+                reason = "server shutdown";
+                break;
+            }
+            catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+            {
+                reason = ex.Message;
+                break;
+            }
+        }
+
+        logger.LogInformation("{Peer} disconnected: {Reason}", connection, reason);
+    }
+
+    private static async Task StdinToAllAsync(ConnectionRegistry registry, bool hex, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var stdin = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var text = await stdin.ReadLineAsync(cancellationToken);
+            if (text is null)
+            {
+                return;
+            }
+
+            byte[] bytes;
+            if (hex)
+            {
+                if (!HexFormat.TryParse(text, out bytes, out var error))
+                {
+                    logger.LogWarning("stdin: {Error}", error);
+                    continue;
+                }
+            }
+            else
+            {
+                bytes = Encoding.UTF8.GetBytes(text + "\n");
+            }
+
+            var sent = registry.Broadcast(bytes);
+            logger.LogDebug("sent {Bytes} bytes to {Count} client(s)", bytes.Length, sent);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Switchboard.Net;
+
+namespace Switchboard.Cli.Infrastructure;
+
+/// <summary>Process exit codes shared by the commands, so scripts can tell failures apart.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    public const int HostNotFound = 3;
+    public const int Refused = 4;
+    public const int TimedOut = 5;
+    public const int TlsFailure = 6;
+    public const int AddressInUse = 7;
+    public const int ConnectionLost = 8;
+    public const int Malformed = 9;
+    public const int Interrupted = 130;
+
+    public const string Help = "Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 host not found, 4 connection refused, 5 timed out, 6 TLS failure, 7 address in use, 8 connection lost, 9 malformed data, 130 interrupted.";
+
+    public static int For(ConnectError error) => error switch
+    {
+        ConnectError.HostNotFound => HostNotFound,
+        ConnectError.Refused or ConnectError.PathNotFound => Refused,
+        ConnectError.TimedOut => TimedOut,
+        ConnectError.TlsFailure => TlsFailure,
+        _ => Failure,
+    };
+}
