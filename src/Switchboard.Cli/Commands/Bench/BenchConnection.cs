@@ -66,6 +66,42 @@ internal sealed class BenchConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether blocking calls may be used: plain sockets only. A thread blocked in recv(2) wakes straight from the
+    /// kernel, where an async receive also waits for the runtime's epoll thread to hand it to the thread pool;
+    /// on loopback that hand-off is a large share of a round trip.
+    /// </summary>
+    public bool CanBlock => _tls is null;
+
+    /// <summary>Sends all of <paramref name="data"/>, blocking. Plain sockets only.</summary>
+    public void Send(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            data = data[_socket.Send(data, SocketFlags.None)..];
+        }
+    }
+
+    /// <summary>Receives exactly <paramref name="buffer"/>.Length bytes, blocking; false if the peer closed first.</summary>
+    public bool ReceiveExactly(Span<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var read = _socket.Receive(buffer, SocketFlags.None);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            buffer = buffer[read..];
+        }
+
+        return true;
+    }
+
+    /// <summary>Makes blocking receives give up after <paramref name="timeout"/>, so a silent server cannot hang a run.</summary>
+    public void SetReceiveTimeout(TimeSpan timeout) => _socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
+
     /// <summary>Receives exactly <paramref name="buffer"/>.Length bytes; false if the peer closed first.</summary>
     public async ValueTask<bool> ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {

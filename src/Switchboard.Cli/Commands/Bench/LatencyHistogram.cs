@@ -86,14 +86,17 @@ internal sealed class LatencyHistogram
             return 0;
         }
 
-        var rank = Math.Max(1, (long)Math.Ceiling(percentile / 100.0 * Count));
+        // The tiny relative allowance keeps 99.9 % of 100,000 at rank 99,900 despite 99.9 / 100 not being exact.
+        var exact = percentile / 100.0 * Count;
+        var rank = Math.Max(1, (long)Math.Ceiling(exact - (exact * 1e-12)));
         long seen = 0;
         for (var i = 0; i < _counts.Length; i++)
         {
             seen += _counts[i];
             if (seen >= rank)
             {
-                return Math.Clamp(HighestEquivalent(i), Min, Max);
+                // The bucket holding the largest value reports it exactly (it may be beyond the trackable range).
+                return seen == Count ? Max : Math.Clamp(HighestEquivalent(i), Min, Max);
             }
         }
 
