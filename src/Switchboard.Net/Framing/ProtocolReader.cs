@@ -22,6 +22,7 @@ public sealed class ProtocolReader<T>
     private ReadOnlySequence<byte> _buffer;
     private bool _hasBuffer;
     private bool _isCompleted;
+    private bool _ended;
 
     /// <summary>Creates a protocol reader over <paramref name="input"/>.</summary>
     public ProtocolReader(PipeReader input, IMessageReader<T> reader)
@@ -48,11 +49,11 @@ public sealed class ProtocolReader<T>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ProtocolReadResult<T>> ReadAsync(CancellationToken cancellationToken = default)
     {
-        while (true)
+        while (!_ended)
         {
             if (_hasBuffer)
             {
-                if (TryParse(out var message))
+                if (TryParse(out var message, out var examined))
                 {
                     MessagesRead++;
                     _onMessage?.Invoke();
@@ -61,16 +62,22 @@ public sealed class ProtocolReader<T>
 
                 if (_isCompleted)
                 {
-                    if (!_buffer.IsEmpty)
+                    var unfinished = _buffer.Length;
+                    _input.AdvanceTo(_buffer.End);
+                    // Stay ended: a further read reports the end instead of touching the pipe again.
+                    _ended = true;
+                    _hasBuffer = false;
+                    if (unfinished > 0)
                     {
-                        var length = _buffer.Length;
-                        _input.AdvanceTo(_buffer.End);
-                        _hasBuffer = false;
-                        throw new IncompleteMessageException(length);
+                        throw new IncompleteMessageException(unfinished);
                     }
 
                     return new ProtocolReadResult<T>(default!, true);
                 }
+
+                // Release the messages already handed out and tell the pipe how far we looked.
+                _input.AdvanceTo(_buffer.Start, examined);
+                _hasBuffer = false;
             }
 
             var result = await _input.ReadAsync(cancellationToken);
@@ -83,12 +90,14 @@ public sealed class ProtocolReader<T>
             _hasBuffer = true;
             _isCompleted = result.IsCompleted;
         }
+
+        return new ProtocolReadResult<T>(default!, true);
     }
 
-    private bool TryParse(out T message)
+    private bool TryParse(out T message, out SequencePosition examined)
     {
         var consumed = _buffer.Start;
-        var examined = _buffer.Start;
+        examined = _buffer.Start;
         bool parsed;
         try
         {
@@ -107,9 +116,6 @@ public sealed class ProtocolReader<T>
             return true;
         }
 
-        // Release the messages already handed out and tell the pipe how far we looked.
-        _input.AdvanceTo(_buffer.Start, examined);
-        _hasBuffer = false;
         return false;
     }
 }
