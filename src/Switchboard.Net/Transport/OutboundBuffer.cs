@@ -14,7 +14,11 @@ namespace Switchboard.Net;
 internal sealed class OutboundBuffer
 {
     // One options object for every connection's pipe: it is immutable, and per-connection copies add up.
-    private static readonly PipeOptions s_pipeOptions = new(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
+    // The reader (the send loop) resumes inline, on the sender's thread inside Commit's flush, instead of being
+    // queued to the thread pool: that hand-off was one of the four thread hops of an echoed message. The loop
+    // only copies into the transport's output and flushes it, which does not block (the transport has its own
+    // send loop, or a pipe writer over the socket), and the lock it then takes again in Release is reentrant.
+    private static readonly PipeOptions s_pipeOptions = new(readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
 
     private readonly Lock _gate = new();
     private readonly int _limit;

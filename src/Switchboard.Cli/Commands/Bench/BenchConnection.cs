@@ -19,13 +19,28 @@ internal sealed class BenchConnection : IAsyncDisposable
         _tls = tls;
     }
 
-    public static async Task<BenchConnection> ConnectAsync(BenchTarget target, bool tls, CancellationToken cancellationToken)
+    /// <param name="target">The server.</param>
+    /// <param name="tls">Whether to speak TLS.</param>
+    /// <param name="blocking">
+    /// Connect synchronously and keep the socket in blocking mode. On Unix, .NET switches a socket to non-blocking
+    /// mode for good at its first async operation, after which even "blocking" calls wait on the runtime's epoll
+    /// thread; a socket that never went async blocks in the kernel itself, as a C client's does.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    public static async Task<BenchConnection> ConnectAsync(BenchTarget target, bool tls, CancellationToken cancellationToken, bool blocking = false)
     {
         var socket = target.IsUnix
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(target.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (blocking && !tls)
+            {
+                // Loopback connects take microseconds; the run's timeout still bounds a refused or stuck one.
+                socket.Connect(target.EndPoint);
+                return new BenchConnection(socket, null);
+            }
+
             await socket.ConnectAsync(target.EndPoint, cancellationToken);
             if (!tls)
             {

@@ -15,11 +15,11 @@ internal static class PingPongScenario
     public static async Task<BenchResult> RunAsync(BenchRun run)
     {
         var s = run.Settings;
-        var connections = await BenchClients.ConnectAsync(s, s.Clients, s.ConnectConcurrency, run.Aborted);
+        var blocking = s.Clients <= MaxBlockingClients && !s.Tls;
+        var connections = await BenchClients.ConnectAsync(s, s.Clients, s.ConnectConcurrency, run.Aborted, blocking);
         var histograms = new LatencyHistogram[s.Clients];
         try
         {
-            var blocking = s.Clients <= MaxBlockingClients && connections[0].CanBlock;
             var measurement = await run.MeasureAsync(
                 i =>
                 {
