@@ -53,7 +53,7 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     public ConnectionRegistry Connections { get; }
 
     /// <summary>Whether new connections are being accepted.</summary>
-    public bool IsListening => _accepting && _stopTask is null;
+    public bool IsListening => _accepting;
 
     /// <summary>The options this listener was started with.</summary>
     public ListenerOptions Options => _options;
@@ -165,34 +165,48 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         {
             Connections.Remove(connection);
             await connection.DisposeAsync();
-            if (Interlocked.Decrement(ref _active) == 0 && _shutdownCts.IsCancellationRequested)
+            if (Interlocked.Decrement(ref _active) == 0 && !_accepting)
             {
                 _drained.TrySetResult();
+                _ = ReleaseAddressAsync();
             }
         }
     }
 
     /// <summary>
-    /// Stops accepting new connections and releases the address; connections already open carry on.
+    /// Stops accepting new connections; connections already open carry on. A Unix socket's path is removed at once,
+    /// so nobody can reach it. A TCP port stays bound while connections remain (Kestrel cannot unbind one endpoint
+    /// without closing its connections), and newcomers are closed on arrival; the port is released when the last
+    /// connection ends.
     /// </summary>
     public async Task StopListeningAsync()
     {
-        if (_server is null || _stopTask is not null)
+        if (!_accepting)
         {
             return;
         }
 
         _accepting = false;
-        // Kestrel unbinds first, then waits for connections to end on their own: with no deadline it never
-        // forces them, so this releases the address and leaves live connections alone.
-        _stopTask = _server.StopAsync(CancellationToken.None);
-        await Task.Yield();
         if (_options.EndPoint is UnixDomainSocketEndPoint unix)
         {
             UnixSocketFile.Remove(unix.ToString());
         }
 
         Log.StoppedListening(_logger, SwitchboardConnection.DescribeEndPoint(BoundEndPoint), Connections.Count);
+        if (Volatile.Read(ref _active) == 0)
+        {
+            await ReleaseAddressAsync();
+        }
+    }
+
+    private Task ReleaseAddressAsync()
+    {
+        lock (_drained)
+        {
+            // Kestrel's stop unbinds, then closes whatever connections remain: only called when none do.
+            _stopTask ??= _server?.StopAsync(CancellationToken.None) ?? Task.CompletedTask;
+            return _stopTask;
+        }
     }
 
     /// <summary>
@@ -205,10 +219,11 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         if (!_shutdownCts.IsCancellationRequested)
         {
             _shutdownCts.Cancel();
-            if (Volatile.Read(ref _active) == 0)
-            {
-                _drained.TrySetResult();
-            }
+        }
+
+        if (Volatile.Read(ref _active) == 0)
+        {
+            _drained.TrySetResult();
         }
 
         try
@@ -223,10 +238,7 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
             }
         }
 
-        if (_stopTask is not null)
-        {
-            await _stopTask.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
+        await ReleaseAddressAsync().WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     /// <summary>Shuts down gracefully and releases the server.</summary>

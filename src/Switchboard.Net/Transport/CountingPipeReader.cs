@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Switchboard.Net;
 
@@ -32,6 +33,8 @@ internal sealed class CountingPipeReader : PipeReader
 
     public override void Complete(Exception? exception = null) => _inner.Complete(exception);
 
+    // Pooled: this runs once per receive on every connection, and must not allocate when it goes async.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         var result = await _inner.ReadAsync(cancellationToken);

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test. The interop and browser tests need real third-party peers from Debian; this installs them
+# when it can (root, or sudo without a password) and otherwise names them and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# program:package pairs the tests run.
+needs=(
+  nc:netcat-openbsd
+  socat:socat
+  openssl:openssl
+  unshare:util-linux
+  ss:iproute2
+  python3:python3
+  chromium:chromium
+  chromedriver:chromium-driver
+  Xvfb:xvfb
+  xdotool:xdotool
+)
+# Files that belong to packages without a program on PATH.
+files=(
+  /usr/lib/x86_64-linux-gnu/qt5/examples/network/fortuneserver/fortuneserver:qtbase5-examples
+  /usr/lib/python3/dist-packages/PyQt5/QtNetwork.abi3.so:python3-pyqt5
+)
+
+missing=()
+for pair in "${needs[@]}"; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+for pair in "${files[@]}"; do
+  [ -e "${pair%%:*}" ] || missing+=("${pair#*:}")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi
+  if [ "$sudo" = none ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "The tests need these Debian packages: ${missing[*]}" >&2
+    echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing test peers: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+dotnet test Switchboard.sln -c Release "$@"
