@@ -114,8 +114,8 @@ if "$SB" --help | grep -qE '^ +serve( |$)'; then
     log "fanout: switchboard serve (persistence on), rate limits lifted for the load generator"
     # The chat server's per-connection flood limit (25 lines/s) and per-address limit (64) would refuse
     # a load test from one address; they are raised here and nothing else is changed.
-    start chat-server "$P_CHAT" env Chat__RateLimitPerSecond=1000000 Chat__RateLimitBurst=1000000 \
-        Chat__MaxConnectionsPerAddress=10000 Chat__FloodDisconnectAfter=1000000 \
+    start chat-server "$P_CHAT" env SWITCHBOARD_Chat__RateLimitPerSecond=1000000 SWITCHBOARD_Chat__RateLimitBurst=1000000 \
+        SWITCHBOARD_Chat__MaxConnectionsPerAddress=10000 SWITCHBOARD_Chat__FloodDisconnectAfter=1000000 \
         "$SB" serve --port "$P_CHAT" --data "$OUT/chat-data"
     bench fanout-serve fanout --target "127.0.0.1:$P_CHAT" --clients 100 --senders 10 --in-flight 10 --size 64 --duration "$DURATION"
     stop chat-server
