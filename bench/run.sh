@@ -101,6 +101,8 @@ bench echo-1x1000 echo --target "127.0.0.1:$P_ECHO" --clients 1 --in-flight 1000
 bench echo-100x1000 echo --target "127.0.0.1:$P_ECHO" --clients 100 --in-flight 1000 --size 32 --duration "$DURATION"
 bench echo-inline-1x1000 echo --target "127.0.0.1:$P_INLINE" --clients 1 --in-flight 1000 --size 32 --duration "$DURATION"
 bench echo-inline-100x1000 echo --target "127.0.0.1:$P_INLINE" --clients 100 --in-flight 1000 --size 32 --duration "$DURATION"
+# Connect rate on a warm server (a fresh one spends its first seconds in JIT and thread-pool ramp-up).
+bench connections-rate connections --target "127.0.0.1:$P_ECHO" --clients 10000
 stop echo-server
 stop echo-inline-server
 
