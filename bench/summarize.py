@@ -135,7 +135,8 @@ def main(out):
                 continue
             col = header.index("Allocated")
             for row in rows[2:]:
-                cells = [c.strip() for c in row.strip("|").split("|")]
+                # BenchmarkDotNet's GitHub tables put the best rows in bold.
+                cells = [c.strip().strip("*") for c in row.strip("|").split("|")]
                 if len(cells) > col and cells[col] not in ("-", "0 B", "0.00 B", "NA"):
                     allocating.append(f"{title}.{cells[0]}: {cells[col]}")
         detail = "none allocate" if not allocating else "; ".join(allocating)
