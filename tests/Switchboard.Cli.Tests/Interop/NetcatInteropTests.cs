@@ -157,10 +157,10 @@ public sealed class NetcatInteropTests
     public async Task Bad_usage_exits_non_zero_and_says_what_is_wrong()
     {
         await using var listen = ExternalProcess.Switchboard("listen");
-        Assert.NotEqual(0, await listen.WaitForExitAsync());
+        Assert.Equal(2, await listen.WaitForExitAsync());
         Assert.Contains("--port N or --unix PATH", listen.Stderr);
         await using var connect = ExternalProcess.Switchboard("connect", "127.0.0.1", "99999");
-        Assert.NotEqual(0, await connect.WaitForExitAsync());
+        Assert.Equal(2, await connect.WaitForExitAsync());
         Assert.Contains("PORT must be a number from 1 to 65535", connect.Stderr);
         await using var timeout = ExternalProcess.Switchboard("connect", "--timeout", "soon", "127.0.0.1", "80");
         Assert.NotEqual(0, await timeout.WaitForExitAsync());

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Text;
+using Switchboard.Cli.Infrastructure;
+using Switchboard.Net.Qt.Fortune;
+
+namespace Switchboard.Cli.Commands.Fortune;
+
+/// <summary><c>switchboard fortune get</c>: reads one fortune and prints it.</summary>
+internal static class FortuneGetCommand
+{
+    public const string ExitCodeHelp =
+        "Exit codes: 0 fortune printed, 1 other failure, 2 invalid arguments, 3 host not found (or no socket at the local path), " +
+        "4 connection refused, 5 timed out, 8 the server closed before a whole fortune arrived, 9 malformed data (or wrong --framing), 130 interrupted.";
+
+    public static Command Create()
+    {
+        var host = new Argument<string?>("host") { Description = "Host name or IPv4/IPv6 address of the fortune server.", Arity = ArgumentArity.ZeroOrOne };
+        var port = new Argument<int?>("port") { Description = "Port of the fortune server.", Arity = ArgumentArity.ZeroOrOne };
+        var local = new Option<string?>("--local", "-L")
+        {
+            Description = "Read from a local-socket server instead: a bare name as in Qt (in $TMPDIR, else the system temp folder), or a socket path.",
+            HelpName = "NAME-OR-PATH",
+        };
+        var framing = FortuneCommand.FramingOption();
+        var timeout = new Option<TimeSpan>("--timeout", "-w")
+        {
+            Description = "How long connecting and reading the whole fortune may take (5s, 500ms, 1m).",
+            CustomParser = ParseTimeout,
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
+        };
+        var command = new Command("get", "Ask a fortune server for one fortune and print it (one connection, as Qt's fortune client).\n" + ExitCodeHelp)
+        {
+            host, port, local, framing, timeout,
+        };
+
+        command.Validators.Add(result =>
+        {
+            bool hasHost = result.GetValue(host) is not null;
+            bool hasLocal = result.GetValue(local) is not null;
+            if (hasHost == hasLocal)
+            {
+                result.AddError("give either HOST PORT or --local NAME-OR-PATH");
+            }
+            else if (hasHost && result.GetValue(port) is not (>= 1 and <= 65535))
+            {
+                result.AddError("PORT must be a number from 1 to 65535");
+            }
+        });
+
+        command.SetAction((result, cancellationToken) =>
+        {
+            string? name = result.GetValue(local);
+            var options = new FortuneClientOptions
+            {
+                Framing = FortuneCommand.ResolveFraming(result.GetValue(framing), name is not null),
+                Timeout = result.GetValue(timeout),
+            };
+            FortuneClient client = name is not null
+                ? FortuneClient.ForLocal(name, options)
+                : FortuneClient.ForTcp(result.GetValue(host)!, result.GetValue(port)!.Value, options);
+            return RunAsync(client, cancellationToken);
+        });
+        return command;
+    }
+
+    private static TimeSpan ParseTimeout(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        TimeSpan value = Durations.Parse(result, TimeSpan.FromSeconds(5));
+        if (value <= TimeSpan.Zero)
+        {
+            result.AddError("--timeout must be more than 0");
+        }
+
+        return value;
+    }
+
+    internal static int ExitCodeFor(FortuneError error) => error switch
+    {
+        FortuneError.HostNotFound => ExitCodes.HostNotFound,
+        FortuneError.Refused => ExitCodes.Refused,
+        FortuneError.TimedOut => ExitCodes.TimedOut,
+        FortuneError.ClosedEarly => ExitCodes.ConnectionLost,
+        FortuneError.Malformed => ExitCodes.Malformed,
+        _ => ExitCodes.Failure,
+    };
+
+    private static async Task<int> RunAsync(FortuneClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            string fortune = await client.GetFortuneAsync(cancellationToken);
+
+            // Raw UTF-8 bytes: the console encoding follows the locale, and a fortune must not lose its accents.
+            await using Stream stdout = Console.OpenStandardOutput();
+            await stdout.WriteAsync(Encoding.UTF8.GetBytes(fortune + "\n"), CancellationToken.None);
+            return ExitCodes.Ok;
+        }
+        catch (FortuneException ex)
+        {
+            await Console.Error.WriteLineAsync($"switchboard fortune get: {ex.Message}");
+            return ExitCodeFor(ex.Error);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("switchboard fortune get: interrupted");
+            return ExitCodes.Interrupted;
+        }
+    }
+}

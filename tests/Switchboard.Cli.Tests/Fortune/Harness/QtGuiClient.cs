@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace Switchboard.Cli.Tests.Fortune.Harness;
+
+/// <summary>What one of Qt's GUI fortune clients showed: its labels, and any error boxes.</summary>
+internal sealed record QtGuiResult(string[] Labels, string[] Dialogs);
+
+/// <summary>
+/// Runs one of Qt's own GUI fortune clients in a private Xvfb display and D-Bus session, fills in its form and
+/// presses "Get Fortune" through the accessibility bus (scripts/qt_gui_fortune_client.py), and returns what it shows.
+/// </summary>
+internal static class QtGuiClient
+{
+    public static async Task<QtGuiResult> GetFortuneAsync(string program, string[] form)
+    {
+        string python = Peers.Python;
+        string dbus = Peers.DbusRunSession;
+        string driver = Peers.Script("qt_gui_fortune_client.py");
+
+        // A fresh runtime folder each time: the accessibility bus leaves its socket there, and a stale one breaks the next run.
+        using var runtime = new TempFolder();
+        await using PeerProcess xvfb = PeerProcess.Start(Peers.Xvfb, ["-displayfd", "1", "-nolisten", "tcp"]);
+        await xvfb.WaitUntilAsync(() => xvfb.Stdout.Contains('\n', StringComparison.Ordinal), TimeSpan.FromSeconds(30), "display number");
+        string display = xvfb.Stdout.Trim();
+
+        var environment = new Dictionary<string, string>
+        {
+            ["DISPLAY"] = $":{display}",
+            ["XDG_RUNTIME_DIR"] = runtime.Path,
+            ["TMPDIR"] = runtime.Path,
+        };
+        await using PeerProcess session = PeerProcess.Start(dbus, ["--", python, driver, program, .. form, "--timeout-s", "30"], environment);
+        int exit = await session.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        await Task.Delay(50);
+        Assert.True(exit == 0, $"driving {Path.GetFileName(program)} failed with exit {exit}.\nstdout: {session.Stdout}\nstderr: {session.Stderr}");
+        string json = session.Stdout.Split('\n').Last(l => l.StartsWith('{'));
+        return JsonSerializer.Deserialize<QtGuiResult>(json, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+    }
+}
