@@ -44,6 +44,9 @@ internal sealed class BenchRun : IDisposable
 
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_startTimestamp);
 
+    /// <summary>When the measured run started (stopwatch ticks).</summary>
+    public long StartTimestamp => _startTimestamp;
+
     public void SetPhase(string phase) => _phase = phase;
 
     /// <summary>Runs one task per client and measures them; the clients are already connected.</summary>

@@ -40,6 +40,12 @@ internal static class FanoutScenario
             // Let the joins and their notices go by before the clock starts.
             await Task.Delay(TimeSpan.FromMilliseconds(500), run.Aborted);
             var measurement = await run.MeasureAsync(i => ClientAsync(run, state, i, connections[i], histograms[i]), s.Clients);
+            if (s.Duration is null && state.LastDelivery > run.StartTimestamp)
+            {
+                // A count run ends at its last delivery, not after the grace period that waits for stragglers.
+                measurement = measurement with { Elapsed = TimeSpan.FromSeconds((state.LastDelivery - run.StartTimestamp) / (double)Stopwatch.Frequency) };
+            }
+
             var merged = new LatencyHistogram();
             foreach (var histogram in histograms)
             {
@@ -73,11 +79,17 @@ internal static class FanoutScenario
         var limit = s.Count ?? long.MaxValue;
         var line = new byte[Math.Max(s.Size, 64)];
         long seq = 0;
+        var receivers = s.Clients - 1L;
         for (; seq < limit && !run.Stopping.IsCancellationRequested; seq++)
         {
-            while (seq - Volatile.Read(ref state.Observed[sender]) > s.InFlight)
+            // Deliveries still owed for lines 0..seq-1; a server that echoes to the sender only loosens this.
+            while ((seq * receivers) - Volatile.Read(ref state.Delivered[sender]) >= s.InFlight * receivers)
             {
-                await state.Space[sender].WaitAsync(TimeSpan.FromMilliseconds(50), run.Aborted);
+                await state.Space[sender].WaitAsync(TimeSpan.FromMilliseconds(20), run.Aborted);
+                if (run.Stopping.IsCancellationRequested)
+                {
+                    break;
+                }
             }
 
             var length = Format(line, sender, seq, Stopwatch.GetTimestamp(), s.Size);
@@ -138,7 +150,7 @@ internal static class FanoutScenario
     private static async Task ReceiveAsync(BenchRun run, FanoutState state, int index, BenchConnection connection, LatencyHistogram histogram)
     {
         var s = run.Settings;
-        var observer = index == s.Clients - 1;
+        var receivers = s.Clients - 1L;
         var buffer = new byte[64 * 1024];
         var filled = 0;
         var counters = run.Counters;
@@ -181,10 +193,8 @@ internal static class FanoutScenario
                     histogram.Record(BenchClock.Nanoseconds(Math.Max(0, now - sentAt)));
                 }
 
-                if (observer)
-                {
-                    state.Observe(sender, seq);
-                }
+                state.Deliver(sender, receivers);
+                state.LastDelivery = now;
             }
 
             if (start == 0 && filled == buffer.Length)
@@ -205,19 +215,23 @@ internal static class FanoutScenario
         private int _finished;
         private long _sent;
 
-        public long[] Observed { get; } = Enumerable.Repeat(-1L, senders).ToArray();
+        /// <summary>Per sender, how many of its lines have been received, summed over all receivers.</summary>
+        public long[] Delivered { get; } = new long[senders];
 
         public SemaphoreSlim[] Space { get; } = Enumerable.Range(0, senders).Select(_ => new SemaphoreSlim(0)).ToArray();
+
+        /// <summary>When the latest delivery arrived (stopwatch ticks): the end of a count run.</summary>
+        public long LastDelivery;
 
         /// <summary>Cancelled a grace period after the last line was sent: receivers stop.</summary>
         public CancellationTokenSource Drained { get; } = drained;
 
         public long TotalSent => Interlocked.Read(ref _sent);
 
-        public void Observe(int sender, long seq)
+        public void Deliver(int sender, long receivers)
         {
-            Volatile.Write(ref Observed[sender], seq);
-            if (Space[sender].CurrentCount == 0)
+            // Wake the sender when one more of its lines has (probably) reached everyone; it re-checks anyway.
+            if (Interlocked.Increment(ref Delivered[sender]) % receivers == 0 && Space[sender].CurrentCount == 0)
             {
                 Space[sender].Release();
             }
