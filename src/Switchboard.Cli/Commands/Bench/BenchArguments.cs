@@ -62,7 +62,7 @@ internal sealed record BenchArguments
         var (defaultClients, defaultInFlight) = scenario switch
         {
             BenchScenario.Echo => (1, 1000),
-            BenchScenario.Fanout => (100, 10),
+            BenchScenario.Fanout => (100, 2),
             BenchScenario.Connections => (1000, 1),
             _ => (1, 1),
         };

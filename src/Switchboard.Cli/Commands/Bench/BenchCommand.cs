@@ -13,7 +13,7 @@ internal static class BenchCommand
         var target = new Option<string?>("--target") { Description = "HOST:PORT of the server; loopback only (127.0.0.0/8, ::1, localhost)" };
         var unix = new Option<string?>("--unix") { Description = "Unix socket path of the server, instead of --target" };
         var clients = new Option<int?>("--clients") { Description = "Clients (connections); default 1, fanout 100, connections 1000" };
-        var inFlight = new Option<int?>("--in-flight") { Description = "Messages in flight per client (echo, default 1000) or per sender (fanout, default 10)" };
+        var inFlight = new Option<int?>("--in-flight") { Description = "Messages in flight per client (echo, default 1000) or lines per sender not yet delivered everywhere (fanout, default 2)" };
         var size = new Option<int>("--size") { Description = "Message size in bytes", DefaultValueFactory = _ => 32 };
         var duration = new Option<string?>("--duration") { Description = "How long to measure, after the warm-up (10s, 500ms, 2m); default 10s unless --count" };
         var count = new Option<long?>("--count") { Description = "Messages per client (per sender for fanout) instead of a duration" };
