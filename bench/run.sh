@@ -78,7 +78,7 @@ if [ "$MICRO" = 1 ]; then dotnet build -c Release bench/Switchboard.Benchmarks/S
 cat "$OUT/environment.txt" >&2
 
 P_ECHO=$PORT_BASE P_INLINE=$((PORT_BASE + 1)) P_CONN=$((PORT_BASE + 2)) P_CHAT=$((PORT_BASE + 3))
-P_IPERF=$((PORT_BASE + 4)) P_SOCKPERF=$((PORT_BASE + 5))
+P_IPERF=$((PORT_BASE + 4)) P_SOCKPERF=$((PORT_BASE + 5)) P_TLS=$((PORT_BASE + 6))
 
 log "reference: iperf3 (TCP, loopback, 5 s)"
 start iperf3-server "$P_IPERF" iperf3 -s -1 -B 127.0.0.1 -p "$P_IPERF"
@@ -101,6 +101,20 @@ bench echo-1x1000 echo --target "127.0.0.1:$P_ECHO" --clients 1 --in-flight 1000
 bench echo-100x1000 echo --target "127.0.0.1:$P_ECHO" --clients 100 --in-flight 1000 --size 32 --duration "$DURATION"
 bench echo-inline-1x1000 echo --target "127.0.0.1:$P_INLINE" --clients 1 --in-flight 1000 --size 32 --duration "$DURATION"
 bench echo-inline-100x1000 echo --target "127.0.0.1:$P_INLINE" --clients 100 --in-flight 1000 --size 32 --duration "$DURATION"
+# The same server over TLS and over a Unix socket (default scheduling), for comparison; no targets.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$OUT/key.pem" -out "$OUT/cert.pem" -days 2 -subj /CN=localhost 2> /dev/null
+start echo-tls-server "$P_TLS" "$SB" listen --mode echo --port "$P_TLS" --tls --cert "$OUT/cert.pem" --key "$OUT/key.pem"
+bench pingpong-tls pingpong --tls --target "127.0.0.1:$P_TLS" --size 32 --duration "$DURATION"
+bench echo-tls-1x1000 echo --tls --target "127.0.0.1:$P_TLS" --clients 1 --in-flight 1000 --size 32 --duration "$DURATION"
+stop echo-tls-server
+rm -f "$OUT/echo.sock"
+"$SB" listen --mode echo --unix "$OUT/echo.sock" > "$OUT/echo-unix-server.log" 2>&1 &
+PIDS+=($!); echo $! > "$OUT/echo-unix-server.pid"
+for _ in $(seq 150); do [ -S "$OUT/echo.sock" ] && break; sleep 0.1; done
+bench pingpong-unix pingpong --unix "$OUT/echo.sock" --size 32 --duration "$DURATION"
+bench echo-unix-1x1000 echo --unix "$OUT/echo.sock" --clients 1 --in-flight 1000 --size 32 --duration "$DURATION"
+stop echo-unix-server
+
 # Connect rate on a warm server (a fresh one spends its first seconds in JIT and thread-pool ramp-up).
 bench connections-rate connections --target "127.0.0.1:$P_ECHO" --clients 10000
 stop echo-server
