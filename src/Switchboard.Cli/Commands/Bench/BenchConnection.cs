@@ -82,13 +82,10 @@ internal sealed class BenchConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether blocking calls may be used: plain sockets only. A thread blocked in recv(2) wakes straight from the
-    /// kernel, where an async receive also waits for the runtime's epoll thread to hand it to the thread pool;
-    /// on loopback that hand-off is a large share of a round trip.
+    /// Sends all of <paramref name="data"/>, blocking. Plain sockets only: a thread blocked in recv(2) wakes
+    /// straight from the kernel, where an async receive waits for the runtime's epoll thread to hand it to the
+    /// thread pool, and on loopback that hand-off is a large share of a round trip.
     /// </summary>
-    public bool CanBlock => _tls is null;
-
-    /// <summary>Sends all of <paramref name="data"/>, blocking. Plain sockets only.</summary>
     public void Send(ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty)
