@@ -62,6 +62,7 @@ def verdict(ok):
 
 
 def main(out):
+    """Prints the summary; with --into FILE, also puts it between FILE's results markers."""
     runs = load(out)
     sp = sockperf(out)
     gbit = iperf(out)
@@ -149,5 +150,20 @@ def main(out):
         print()
 
 
+MARK_BEGIN = "<!-- bench results: begin (written by bench/summarize.py --into) -->"
+MARK_END = "<!-- bench results: end -->"
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) == 4 and sys.argv[2] == "--into":
+        import contextlib
+        import io
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            main(sys.argv[1])
+        # One level down: the summary's headings become subsections of the document's Results.
+        body = "\n".join(("##" + line) if line.startswith("#") else line for line in buffer.getvalue().splitlines())
+        doc = open(sys.argv[3]).read()
+        start, end = doc.index(MARK_BEGIN) + len(MARK_BEGIN), doc.index(MARK_END)
+        open(sys.argv[3], "w").write(doc[:start] + "\n" + body.strip() + "\n" + doc[end:])
+    else:
+        main(sys.argv[1])
