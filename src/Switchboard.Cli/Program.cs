@@ -43,6 +43,8 @@ internal static class Program
         var root = new RootCommand("Switchboard: TCP, TLS, Unix-socket and UDP client-server tools (chat, fortune, netcat-style listen/connect, bench).");
         root.Subcommands.Add(ListenCommand.Create());
         root.Subcommands.Add(ConnectCommand.Create());
+        root.Subcommands.Add(Commands.Serve.ServeCommand.Create());
+        root.Subcommands.Add(Commands.Chat.ChatCommand.Create());
         root.Subcommands.Add(Commands.Fortune.FortuneCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;

@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace Switchboard.Chat.Commands;
+
+/// <summary>Rooms: /join, /part, /rooms, /who, /topic.</summary>
+internal static class RoomCommands
+{
+    public static void Register(CommandTable table)
+    {
+        table.Add(new("join", "/join ROOM [since=ID]", "go to a room (created if new); replays recent messages, or all after ID", false, JoinAsync));
+        table.Add(new("part", "/part", "leave your room, back to the lobby", false, PartAsync));
+        table.Add(new("rooms", "/rooms", "list rooms with member counts", false, RoomsAsync));
+        table.Add(new("who", "/who [ROOM]", "list who is in a room", false, WhoAsync));
+        table.Add(new("topic", "/topic [TEXT]", "show or set your room's topic", false, TopicAsync));
+    }
+
+    private static async ValueTask JoinAsync(CommandContext c)
+    {
+        var (name, rest) = c.SplitFirst();
+        var room = ChatNames.NormalizeRoom(name);
+        if (room is null)
+        {
+            await c.ErrorAsync("bad-room", $"\"{name}\" is not a valid room: letters, digits, '_' or '-', at most {ChatNames.MaxRoomLength} characters");
+            return;
+        }
+
+        long? since = null;
+        if (rest.Length > 0)
+        {
+            if (!rest.StartsWith("since=", StringComparison.OrdinalIgnoreCase) || !long.TryParse(rest.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                await c.ErrorAsync("bad-arguments", "usage: /join ROOM [since=ID]");
+                return;
+            }
+
+            since = id;
+        }
+
+        await c.Server.JoinAsync(c.Session, c.Server.Rooms.GetOrCreate(room), since, c.CancellationToken);
+    }
+
+    private static async ValueTask PartAsync(CommandContext c)
+    {
+        if (c.Session.Room is null || c.Session.Room.Name == ChatNames.DefaultRoom)
+        {
+            await c.ErrorAsync("not-in-room", "you are in the lobby; /quit leaves the chat");
+            return;
+        }
+
+        await c.Server.JoinAsync(c.Session, c.Server.Rooms.GetOrCreate(ChatNames.DefaultRoom), since: null, c.CancellationToken);
+    }
+
+    private static async ValueTask RoomsAsync(CommandContext c)
+    {
+        var rooms = c.Server.Rooms.Snapshot();
+        await c.ReplyAsync($"rooms: {rooms.Count}");
+        foreach (var room in rooms)
+        {
+            await c.ReplyAsync($"  #{room.Name} ({room.Count} {(room.Count == 1 ? "member" : "members")}){(room.Topic is null ? "" : " " + room.Topic)}");
+        }
+    }
+
+    private static async ValueTask WhoAsync(CommandContext c)
+    {
+        var name = c.Arguments.Length > 0 ? ChatNames.NormalizeRoom(c.Arguments) : c.Session.Room?.Name;
+        var room = name is null ? null : c.Server.Rooms.Find(name);
+        if (room is null)
+        {
+            await c.ErrorAsync("no-such-room", $"no room {c.Arguments}");
+            return;
+        }
+
+        var nicks = room.Members.Select(m => m.Nick).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        await c.ReplyAsync($"#{room.Name} ({nicks.Count}): {string.Join(' ', nicks)}");
+    }
+
+    private static async ValueTask TopicAsync(CommandContext c)
+    {
+        var room = c.Session.Room;
+        if (room is null)
+        {
+            await c.ErrorAsync("not-in-room", "join a room first");
+            return;
+        }
+
+        if (c.Arguments.Length == 0)
+        {
+            await c.Session.ReplyAsync(c.Session.Format.Topic(room.Name, room.Topic, room.TopicBy, DateTimeOffset.UtcNow), c.CancellationToken);
+            return;
+        }
+
+        await c.Server.SetTopicAsync(room, c.Arguments, c.Session.Nick, c.CancellationToken);
+    }
+}

@@ -1,0 +1,158 @@
+using Switchboard.Chat.Server;
+using Switchboard.Chat.Storage;
+using Switchboard.Net;
+
+namespace Switchboard.Chat;
+
+// The surface for a web console (or any host code): read the state, watch the events, act as an operator.
+// Everything here is thread-safe and never waits on a slow chat client.
+public sealed partial class ChatServer
+{
+    /// <summary>
+    /// Raised for every <see cref="ChatServerEvent"/>, synchronously on the thread that caused it (for messages, the
+    /// commit writer). Handlers must be quick and must not block; prefer <see cref="Subscribe"/> for anything slow.
+    /// </summary>
+    public event EventHandler<ChatServerEvent>? EventRaised;
+
+    /// <summary>The listeners, with their bound endpoints (the real port when 0 was asked for).</summary>
+    public IReadOnlyList<ChatListenerInfo> Listeners =>
+        [.. _listeners.Select(l => new ChatListenerInfo(l.TransportKind, SwitchboardConnection.DescribeEndPoint(l.BoundEndPoint), l.BoundEndPoint, _sessions.Values.Count(s => s.Connection.LocalEndPoint?.Equals(l.BoundEndPoint) == true)))];
+
+    /// <summary>The store's counters: last id, commits, operations committed (their ratio is the group-commit batch size).</summary>
+    public ChatStoreStats StoreStats => new(Writer.LastId, Writer.Batches, Writer.Operations, Store.Path);
+
+    /// <summary>A snapshot of every connected session, oldest first.</summary>
+    public IReadOnlyList<ChatSessionInfo> GetSessions() => [.. _sessions.Values.OrderBy(s => s.Id).Select(Describe)];
+
+    /// <summary>One session by id, or null when it is gone.</summary>
+    public ChatSessionInfo? GetSession(long sessionId) => _sessions.TryGetValue(sessionId, out var s) ? Describe(s) : null;
+
+    /// <summary>The rooms with their members and topics.</summary>
+    public IReadOnlyList<ChatRoomInfo> GetRooms() =>
+        [.. _rooms.Snapshot().Select(r => new ChatRoomInfo(r.Name, r.Count, r.Topic, [.. r.Members.Select(m => m.Nick)]))];
+
+    /// <summary>The bans in force (persisted in the store).</summary>
+    public IReadOnlyList<ChatBan> GetBans() => [.. _bans.Values.OrderBy(b => b.Time)];
+
+    /// <summary>
+    /// Subscribes to the server's events. The subscription buffers up to <paramref name="capacity"/> events and then
+    /// drops the oldest, so a slow reader never slows the chat. Dispose it to unsubscribe.
+    /// </summary>
+    public ChatEventSubscription Subscribe(int capacity = 1024)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        var subscription = new ChatEventSubscription(capacity, Unsubscribe);
+        lock (_subscribersGate)
+        {
+            _subscribers = [.. _subscribers, subscription];
+        }
+
+        return subscription;
+    }
+
+    /// <summary>Sends a notice line ("*** text", or a JSON info event) to one session. False when it is gone or not reading.</summary>
+    public bool SendToSession(long sessionId, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return _sessions.TryGetValue(sessionId, out var session) && session.TrySendLine(session.Format.Info(Protocol.TextSanitizer.Clean(text)));
+    }
+
+    /// <summary>Disconnects a session, telling it why. False when no such session is connected.</summary>
+    public async Task<bool> KickAsync(long sessionId, string? reason = null, string by = "console")
+    {
+        if (!_sessions.TryGetValue(sessionId, out var session))
+        {
+            return false;
+        }
+
+        await KickSessionAsync(session, by, reason);
+        return true;
+    }
+
+    /// <summary>
+    /// Bans a nick or an IP address (stored, so it survives restarts) and disconnects whoever matches it now.
+    /// </summary>
+    /// <param name="nickOrAddress">A nick, or an IPv4/IPv6 address.</param>
+    /// <param name="reason">Shown to the people disconnected, and logged.</param>
+    /// <param name="by">Who banned, for the log and the ban list.</param>
+    /// <param name="cancellationToken">Cancels waiting for the store.</param>
+    /// <exception cref="ArgumentException">It is neither a valid nick nor an address.</exception>
+    public async Task BanAsync(string nickOrAddress, string? reason = null, string by = "console", CancellationToken cancellationToken = default)
+    {
+        if (System.Net.IPAddress.TryParse(nickOrAddress, out var address))
+        {
+            await AddBanAsync("address", address.ToString(), reason, by, cancellationToken);
+            foreach (var session in _sessions.Values.Where(s => address.Equals(s.Address)).ToList())
+            {
+                await KickSessionAsync(session, by, reason ?? "banned");
+            }
+
+            return;
+        }
+
+        if (!ChatNames.IsValidNick(nickOrAddress))
+        {
+            throw new ArgumentException($"\"{nickOrAddress}\" is neither a nick nor an IP address", nameof(nickOrAddress));
+        }
+
+        await AddBanAsync("nick", nickOrAddress, reason, by, cancellationToken);
+        if (FindByNick(nickOrAddress) is { } target)
+        {
+            await KickSessionAsync(target, by, reason ?? "banned");
+        }
+    }
+
+    /// <summary>Lifts a ban on a nick or an address; false when there was none.</summary>
+    public Task<bool> UnbanAsync(string nickOrAddress, CancellationToken cancellationToken = default)
+        => System.Net.IPAddress.TryParse(nickOrAddress, out var address)
+            ? RemoveBanAsync("address", address.ToString(), cancellationToken)
+            : RemoveBanAsync("nick", nickOrAddress, cancellationToken);
+
+    /// <summary>An announcement to every session in every room; stored like any message. Completes once committed and delivered.</summary>
+    public async Task<ChatMessage> AnnounceAsync(string text, string from = "console", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        var committed = await EnqueueMessageAsync(ChatMessageKind.Announce, null, from, null, Protocol.TextSanitizer.Clean(text), cancellationToken);
+        return await committed;
+    }
+
+    /// <summary>
+    /// Posts a message into a room as a web user; it is stored, then delivered to the room like any other, with
+    /// the sender shown as "<paramref name="webUser"/>@web" (a name no chat nick can take).
+    /// </summary>
+    /// <exception cref="ArgumentException">The room or the user name is not valid.</exception>
+    public async Task<ChatMessage> PostAsync(string webUser, string room, string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        if (!ChatNames.IsValidNick(webUser))
+        {
+            throw new ArgumentException($"\"{webUser}\" is not a valid user name", nameof(webUser));
+        }
+
+        var name = ChatNames.NormalizeRoom(room) ?? throw new ArgumentException($"\"{room}\" is not a valid room", nameof(room));
+        var clean = Protocol.TextSanitizer.Clean(text.ReplaceLineEndings(" "));
+        var committed = await EnqueueMessageAsync(ChatMessageKind.Say, name, webUser + "@web", null, clean, cancellationToken);
+        return await committed;
+    }
+
+    /// <summary>
+    /// A room's stored messages, oldest first: the last <paramref name="count"/>, or when <paramref name="afterId"/>
+    /// is given, the first <paramref name="count"/> after that id (to page forward).
+    /// </summary>
+    public Task<IReadOnlyList<ChatMessage>> GetHistoryAsync(string room, int count = 100, long? afterId = null, CancellationToken cancellationToken = default)
+    {
+        var name = ChatNames.NormalizeRoom(room) ?? throw new ArgumentException($"\"{room}\" is not a valid room", nameof(room));
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        count = Math.Min(count, Options.MaxHistory);
+        // SQLite reads are synchronous; run them off the caller's thread (an HTTP request, say).
+        return Task.Run(() => afterId is { } after ? Store.ReadAfter(name, after, count) : Store.ReadRecent(name, count), cancellationToken);
+    }
+
+    private void Unsubscribe(ChatEventSubscription subscription)
+    {
+        lock (_subscribersGate)
+        {
+            _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, subscription))];
+        }
+    }
+}

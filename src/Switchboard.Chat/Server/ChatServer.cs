@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Chat.Commands;
+using Switchboard.Chat.Rooms;
+using Switchboard.Chat.Server;
+using Switchboard.Chat.Storage;
+using Switchboard.Net;
+
+namespace Switchboard.Chat;
+
+/// <summary>
+/// The chat server: listeners (TCP, TLS, Unix socket) sharing one set of sessions, rooms and one SQLite store.
+/// Create it, <see cref="StartAsync"/>, and <see cref="StopAsync"/> for a graceful shutdown. The members in
+/// ChatServer.Api.cs are the surface for a web console (sessions, listeners, events, send, kick, announce,
+/// post, history).
+/// </summary>
+public sealed partial class ChatServer : IAsyncDisposable
+{
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly ConnectionRegistry _registry = new();
+    private readonly ConcurrentDictionary<long, ChatSession> _sessions = new();
+    private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
+    private readonly ConcurrentDictionary<string, ChatBan> _bans = new(StringComparer.Ordinal);
+    private readonly RoomRegistry _rooms = new();
+    private readonly CommandTable _commands;
+    private readonly List<SwitchboardListener> _listeners = [];
+    private readonly Lock _subscribersGate = new();
+    private ChatEventSubscription[] _subscribers = [];
+    private ChatStore? _store;
+    private GroupCommitWriter? _writer;
+    private int _state; // 0 new, 1 started, 2 stopping or stopped
+
+    /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
+    public ChatServer(ChatServerOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<ChatServer>();
+        _commands = CommandTable.CreateDefault();
+        _registry.SlowConsumerDropped += (connection, reason) =>
+        {
+            Log.SlowConsumer(_logger, connection.ToString(), reason);
+            Publish(new ChatServerEvent(ChatEventKind.Error, DateTimeOffset.UtcNow, connection.Id, Peer: SwitchboardConnection.DescribeEndPoint(connection.RemoteEndPoint), Text: reason));
+        };
+    }
+
+    /// <summary>The options the server runs with.</summary>
+    public ChatServerOptions Options { get; }
+
+    /// <summary>
+    /// Opens the store (creating the data directory), then starts every configured listener. When this returns,
+    /// <see cref="Listeners"/> holds the bound endpoints.
+    /// </summary>
+    /// <exception cref="IOException">An address is in use, or the data directory cannot be used.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("the chat server was already started");
+        }
+
+        _store = ChatStore.Open(Options.DataDirectory, Options.Durability);
+        _writer = new GroupCommitWriter(_store, Options.StoreQueueCapacity, _logger);
+        foreach (var ban in _store.ReadBans())
+        {
+            _bans[BanKey(ban.Kind, ban.Value)] = ban;
+        }
+
+        foreach (var (room, (topic, by)) in _store.ReadTopics())
+        {
+            var r = _rooms.GetOrCreate(room);
+            r.Topic = topic;
+            r.TopicBy = by;
+        }
+
+        Log.StoreOpened(_logger, _store.Path, _store.LastId);
+        try
+        {
+            foreach (var listenerOptions in BuildListenerOptions())
+            {
+                var listener = await SwitchboardListener.StartAsync(listenerOptions, HandleConnectionAsync, _loggerFactory, _registry, cancellationToken);
+                _listeners.Add(listener);
+            }
+        }
+        catch
+        {
+            await StopAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Graceful shutdown: stops accepting, tells every client, closes the connections (flushing what is queued),
+    /// then commits whatever is still queued for the store and closes it.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _state, 2) == 2)
+        {
+            return;
+        }
+
+        foreach (var listener in _listeners)
+        {
+            await listener.StopListeningAsync();
+        }
+
+        var notice = "server shutting down";
+        foreach (var session in _sessions.Values)
+        {
+            session.TrySendLine(session.Format.Info(notice));
+        }
+
+        // Each handler sees the shutdown token, closes its connection gracefully and ends.
+        await Task.WhenAll(_listeners.Select(l => l.ShutdownAsync(cancellationToken)));
+        foreach (var listener in _listeners)
+        {
+            await listener.DisposeAsync();
+        }
+
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+
+        _store?.Dispose();
+        lock (_subscribersGate)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Complete();
+            }
+
+            _subscribers = [];
+        }
+
+        Log.Stopped(_logger, _writer?.LastId ?? 0);
+    }
+
+    /// <summary>Same as <see cref="StopAsync"/>.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    internal GroupCommitWriter Writer => _writer ?? throw new InvalidOperationException("the chat server is not started");
+
+    internal ChatStore Store => _store ?? throw new InvalidOperationException("the chat server is not started");
+
+    internal ILogger Logger => _logger;
+
+    internal RoomRegistry Rooms => _rooms;
+
+    internal CommandTable Commands => _commands;
+
+    internal ChatSession? FindByNick(string nick) => _nicks.GetValueOrDefault(nick);
+
+    internal IEnumerable<ChatSession> AllSessions => _sessions.Values;
+
+    private IEnumerable<ListenerOptions> BuildListenerOptions()
+    {
+        var connection = new ConnectionOptions
+        {
+            MaxOutboundBufferSize = Options.MaxOutboundBufferSize,
+            Backpressure = BackpressureMode.Wait,
+            KeepAlive = TimeSpan.FromMinutes(1),
+        };
+        var reject = "ERR server-full the server has too many connections; try again later\n"u8.ToArray();
+        ListenerOptions Configure(ListenerOptions o)
+        {
+            o.Connection = connection;
+            o.MaxConnections = Options.MaxConnections;
+            o.RejectMessage = reject;
+            o.ShutdownTimeout = Options.ShutdownTimeout;
+            return o;
+        }
+
+        var host = Options.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+            : IPAddress.TryParse(Options.Host.Trim('[', ']'), out var parsed) ? parsed
+            : throw new InvalidOperationException($"the host to listen on must be an IP address (or localhost), not \"{Options.Host}\"");
+        if (Options.EnableTcp)
+        {
+            yield return Configure(ListenerOptions.Tcp(host, Options.Port));
+        }
+
+        if (Options.TlsPort is { } tlsPort)
+        {
+            if (Options.CertificateFile is null || Options.KeyFile is null)
+            {
+                throw new InvalidOperationException("a TLS port needs a certificate and a key (--cert and --key)");
+            }
+
+            var tls = Configure(ListenerOptions.Tcp(host, tlsPort));
+            tls.Certificate = ListenerOptions.LoadPemCertificate(Options.CertificateFile, Options.KeyFile);
+            yield return tls;
+        }
+
+        if (!string.IsNullOrEmpty(Options.UnixSocketPath))
+        {
+            yield return Configure(ListenerOptions.Unix(Options.UnixSocketPath));
+        }
+    }
+
+    private void Publish(ChatServerEvent e)
+    {
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            subscriber.Publish(e);
+        }
+
+        try
+        {
+            EventRaised?.Invoke(this, e);
+        }
+        catch (Exception ex)
+        {
+            // An observer's bug must not break the chat.
+            Log.ObserverFailed(_logger, ex);
+        }
+    }
+
+    private static string BanKey(string kind, string value) => kind + ":" + value.ToLowerInvariant();
+}

@@ -1,0 +1,109 @@
+namespace Switchboard.Chat;
+
+/// <summary>
+/// Everything <see cref="ChatServer"/> can be told. Binds from the "Chat" configuration section. Every default is
+/// bounded, and every listener listens on loopback unless told otherwise.
+/// </summary>
+public sealed class ChatServerOptions
+{
+    /// <summary>The default TCP port: 8899, as in the Qt network tutorials.</summary>
+    public const int DefaultPort = 8899;
+
+    /// <summary>The address the TCP and TLS listeners bind: 127.0.0.1, so only this machine can connect.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>The plain TCP port; 0 picks a free one (see <see cref="ChatServer.Listeners"/>).</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>Whether the plain TCP listener runs. Default: true.</summary>
+    public bool EnableTcp { get; set; } = true;
+
+    /// <summary>A TLS port; null (the default) for no TLS listener. Needs <see cref="CertificateFile"/> and <see cref="KeyFile"/>.</summary>
+    public int? TlsPort { get; set; }
+
+    /// <summary>The PEM certificate of the TLS listener.</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>The PEM private key of the TLS listener.</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>A Unix socket path to listen on as well; null (the default) for none.</summary>
+    public string? UnixSocketPath { get; set; }
+
+    /// <summary>Where the SQLite database (chat.db) lives. Default: <see cref="DefaultDataDirectory"/>.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    /// <summary>The secret of <c>/oper</c>; null or empty turns operators off.</summary>
+    public string? OperatorSecret { get; set; }
+
+    /// <summary>
+    /// The longest input line in bytes: 8 KiB. A longer line (or bytes that never end in LF) gets an error and the
+    /// connection is closed, because the line framing is lost.
+    /// </summary>
+    public int MaxLineLength { get; set; } = 8 * 1024;
+
+    /// <summary>Lines per second a connection may send, sustained: 25. Lines beyond it are dropped with an error.</summary>
+    public double RateLimitPerSecond { get; set; } = 25;
+
+    /// <summary>Lines a connection may send in one burst: 50.</summary>
+    public int RateLimitBurst { get; set; } = 50;
+
+    /// <summary>Dropped lines in a row after which a flooding connection is closed: 100.</summary>
+    public int FloodDisconnectAfter { get; set; } = 100;
+
+    /// <summary>Invalid lines (bad UTF-8, NUL bytes) after which a connection is closed: 10.</summary>
+    public int MaxInvalidLines { get; set; } = 10;
+
+    /// <summary>The most connections at once, in total over all listeners: 10,000.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>The most connections at once from one IP address, across listeners: 64. Unix sockets are not counted.</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 64;
+
+    /// <summary>A connection that sends nothing for this long is told and closed: 10 minutes. Clients can send <c>/ping</c>.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Output queued for one connection beyond which it counts as not reading: 1 MiB. Messages to such a connection
+    /// are not waited for; the connection is dropped, so it never delays anyone else.
+    /// </summary>
+    public int MaxOutboundBufferSize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long a reply to a client's own command (a long /history, a join replay) may wait for the client to read
+    /// before it is dropped as not reading: 30 s. Only that client's handler ever waits.
+    /// </summary>
+    public TimeSpan ReplyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many recent messages joining a room replays: 20.</summary>
+    public int JoinReplayCount { get; set; } = 20;
+
+    /// <summary>The most messages <c>/history N</c> returns: 10,000.</summary>
+    public int MaxHistory { get; set; } = 10_000;
+
+    /// <summary>Whether commits are fsynced (<see cref="StoreDurability.Full"/>, the default).</summary>
+    public StoreDurability Durability { get; set; } = StoreDurability.Full;
+
+    /// <summary>Messages that may wait for the commit writer: 8192. Beyond it senders wait (memory stays bounded).</summary>
+    public int StoreQueueCapacity { get; set; } = 8192;
+
+    /// <summary>How long shutdown waits for connections to close before aborting them: 5 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>$XDG_DATA_HOME/switchboard, else ~/.local/share/switchboard (the local application data folder on Windows).</summary>
+    public static string DefaultDataDirectory()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        if (!string.IsNullOrEmpty(xdg))
+        {
+            return Path.Combine(xdg, "switchboard");
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "switchboard");
+        }
+
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "switchboard");
+    }
+}

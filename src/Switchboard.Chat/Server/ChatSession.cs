@@ -1,0 +1,180 @@
+using System.Net;
+using Switchboard.Chat.Protocol;
+using Switchboard.Chat.Rooms;
+using Switchboard.Net;
+
+namespace Switchboard.Chat.Server;
+
+/// <summary>
+/// One connected chat user: nick, room, output mode and operator flag, over one <see cref="SwitchboardConnection"/>.
+/// Messages from the commit writer arrive through <see cref="Deliver"/>, which never waits; replies to the
+/// user's own commands go through <see cref="ReplyAsync"/>, which waits for this peer only.
+/// </summary>
+internal sealed class ChatSession
+{
+    // While a join replays history, live messages for the session wait here (bounded: past it the client is too
+    // far behind and is dropped, as a non-reading one would be).
+    private const int MaxQueuedDuringReplay = 10_000;
+
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _ended = new();
+    private readonly ConnectionRegistry _registry;
+    private Queue<MessageLines>? _replayQueue;
+    private string? _replayRoom;
+    private volatile string _nick;
+    private volatile Room? _room;
+    private volatile OutputMode _mode;
+
+    public ChatSession(SwitchboardConnection connection, ConnectionRegistry registry, string nick)
+    {
+        Connection = connection;
+        _registry = registry;
+        _nick = nick;
+        Address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        Peer = SwitchboardConnection.DescribeEndPoint(connection.RemoteEndPoint);
+    }
+
+    public SwitchboardConnection Connection { get; }
+
+    public long Id => Connection.Id;
+
+    /// <summary>The peer's IP address; null on a Unix socket.</summary>
+    public IPAddress? Address { get; }
+
+    /// <summary>"address:port" or the socket path, for logs.</summary>
+    public string Peer { get; }
+
+    public string Nick
+    {
+        get => _nick;
+        set => _nick = value;
+    }
+
+    public Room? Room
+    {
+        get => _room;
+        set => _room = value;
+    }
+
+    public OutputMode Mode
+    {
+        get => _mode;
+        set => _mode = value;
+    }
+
+    public bool IsOperator { get; set; }
+
+    public IChatFormat Format => ChatFormats.For(_mode);
+
+    /// <summary>Cancelled when the server ends this session (a kick or a ban), to wake its read loop.</summary>
+    public CancellationToken Ended => _ended.Token;
+
+    /// <summary>Why the server ended the session, once it has.</summary>
+    public string? EndReason { get; private set; }
+
+    public void End(string reason)
+    {
+        EndReason ??= reason;
+        _ended.Cancel();
+    }
+
+    public override string ToString() => $"{Connection} ({_nick})";
+
+    /// <summary>Hands a committed message to this session without ever waiting.</summary>
+    public void Deliver(MessageLines lines)
+    {
+        lock (_gate)
+        {
+            if (_replayQueue is not null)
+            {
+                if (_replayQueue.Count >= MaxQueuedDuringReplay)
+                {
+                    Connection.Abort("too far behind while replaying history");
+                    return;
+                }
+
+                _replayQueue.Enqueue(lines);
+                return;
+            }
+
+            TrySendLine(lines.For(_mode, _nick));
+        }
+    }
+
+    /// <summary>Queues a line; a peer that is not reading is disconnected rather than allowed to hold anyone up.</summary>
+    public bool TrySendLine(byte[] line) => _registry.TrySendOrDrop(Connection, line);
+
+    /// <summary>
+    /// Sends a reply, waiting while this peer's buffer is full (only this session's handler waits). A peer that
+    /// does not make room within <see cref="ReplyTimeout"/> is not reading, and is dropped.
+    /// </summary>
+    public async ValueTask ReplyAsync(byte[] line, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var send = Connection.SendAsync(line, cancellationToken);
+            if (send.IsCompletedSuccessfully)
+            {
+                return;
+            }
+
+            var pending = send.AsTask();
+            try
+            {
+                await pending.WaitAsync(ReplyTimeout, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Aborting completes the buffer, which ends the pending send; observe its exception.
+                _ = pending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                Connection.Abort($"not reading: a reply waited {ReplyTimeout.TotalSeconds:0.#} s for buffer space");
+            }
+        }
+        catch (ConnectionClosedException)
+        {
+            // The connection went away; the read loop notices and ends the session.
+        }
+    }
+
+    /// <summary>How long a reply may wait for the peer to read; see <see cref="ChatServerOptions.ReplyTimeout"/>.</summary>
+    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>From here until <see cref="EndReplay"/>, live messages are held back so replayed history comes first.</summary>
+    public void BeginReplay(string room)
+    {
+        lock (_gate)
+        {
+            _replayRoom = room;
+            _replayQueue ??= new Queue<MessageLines>();
+        }
+    }
+
+    /// <summary>
+    /// Sends the live messages held back during the replay, except those the replay already showed (same room,
+    /// id not above <paramref name="lastReplayedId"/>), and returns to live delivery.
+    /// </summary>
+    public void EndReplay(long lastReplayedId)
+    {
+        lock (_gate)
+        {
+            var queue = _replayQueue;
+            var room = _replayRoom;
+            _replayQueue = null;
+            _replayRoom = null;
+            if (queue is null)
+            {
+                return;
+            }
+
+            foreach (var lines in queue)
+            {
+                var message = lines.Message;
+                var replayed = (message.Room == room || message.Kind == ChatMessageKind.Announce) && message.Id <= lastReplayedId;
+                if (!replayed)
+                {
+                    TrySendLine(lines.For(_mode, _nick));
+                }
+            }
+        }
+    }
+}

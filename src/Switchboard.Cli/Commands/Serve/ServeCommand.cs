@@ -1,0 +1,56 @@
+using System.CommandLine;
+
+namespace Switchboard.Cli.Commands.Serve;
+
+/// <summary><c>switchboard serve</c>: the chat server.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var host = new Option<string?>("--host") { Description = "Address the TCP and TLS listeners bind (default 127.0.0.1)" };
+        var port = new Option<int?>("--port", "-p") { Description = "TCP port (default 8899; 0 picks a free port, printed at start)" };
+        var noTcp = new Option<bool>("--no-tcp") { Description = "Do not listen on plain TCP" };
+        var tlsPort = new Option<int?>("--tls-port") { Description = "Also listen with TLS on this port (needs --cert and --key)" };
+        var cert = new Option<string?>("--cert") { Description = "PEM certificate for TLS" };
+        var key = new Option<string?>("--key") { Description = "PEM private key for TLS" };
+        var unix = new Option<string?>("--unix") { Description = "Also listen on this Unix socket path" };
+        var data = new Option<string?>("--data") { Description = "Directory of the chat database (default $XDG_DATA_HOME/switchboard or ~/.local/share/switchboard)" };
+        var oper = new Option<string?>("--oper-secret") { Description = "Secret for /oper (also SWITCHBOARD_OPER_SECRET or Chat:OperatorSecret)" };
+        var command = new Command("serve", "Run the chat server (TCP 127.0.0.1:8899 by default; nc and telnet can talk to it). Settings also come from appsettings.json and SWITCHBOARD_* environment variables.")
+        {
+            host, port, noTcp, tlsPort, cert, key, unix, data, oper,
+        };
+
+        var web = ServeWebConsole.AddTo(command);
+        command.SetAction(parse => ServeHost.Run(options =>
+        {
+            // Command-line values win over appsettings.json and the environment, but only when given.
+            if (parse.GetValue(host) is { } h)
+            {
+                options.Host = h;
+            }
+
+            if (parse.GetValue(port) is { } p)
+            {
+                options.Port = p;
+            }
+
+            if (parse.GetValue(noTcp))
+            {
+                options.EnableTcp = false;
+            }
+
+            if (parse.GetValue(tlsPort) is { } t)
+            {
+                options.TlsPort = t;
+            }
+
+            options.CertificateFile = parse.GetValue(cert) ?? options.CertificateFile;
+            options.KeyFile = parse.GetValue(key) ?? options.KeyFile;
+            options.UnixSocketPath = parse.GetValue(unix) ?? options.UnixSocketPath;
+            options.DataDirectory = parse.GetValue(data) ?? options.DataDirectory;
+            options.OperatorSecret = parse.GetValue(oper) ?? options.OperatorSecret;
+        }, builder => web.Configure(builder, parse)));
+        return command;
+    }
+}

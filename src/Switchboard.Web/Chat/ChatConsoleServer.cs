@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Sockets;
+using Switchboard.Chat;
+using Switchboard.Net;
+
+namespace Switchboard.Web;
+
+/// <summary>
+/// The console's view of a <see cref="ChatServer"/>: its public console API (sessions, listeners, events, send,
+/// kick, announce, post, history) translated into what the pages show. Browser users post as "nick@web".
+/// </summary>
+public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
+{
+    // The chat page opens a room with this many of its latest messages.
+    private const int HistoryCount = 50;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ConsoleListener> GetListeners()
+        => [.. server.Listeners.Select(l => l.BoundEndPoint switch
+        {
+            IPEndPoint ip => new ConsoleListener(l.EndPoint, Describe(l.Transport), ip.Address.ToString(), ip.Port, l.Transport == TransportKind.Tls, true, l.Connections, false),
+            UnixDomainSocketEndPoint unix => new ConsoleListener(l.EndPoint, Describe(l.Transport), unix.ToString(), null, false, true, l.Connections, false),
+            _ => new ConsoleListener(l.EndPoint, Describe(l.Transport), l.EndPoint, null, l.Transport == TransportKind.Tls, true, l.Connections, false),
+        })];
+
+    /// <inheritdoc />
+    public Task<string?> StartListenerAsync(string name, CancellationToken cancellationToken)
+        => Task.FromResult<string?>("the chat server does not start or stop single listeners");
+
+    /// <inheritdoc />
+    public Task<string?> StopListenerAsync(string name, CancellationToken cancellationToken)
+        => Task.FromResult<string?>("the chat server does not start or stop single listeners");
+
+    /// <inheritdoc />
+    public IReadOnlyList<ConsoleSession> GetSessions()
+        => [.. server.GetSessions().Select(s => new ConsoleSession(s.Id, Describe(s.Transport), s.Peer, s.Nick, s.Room, s.Since, s.BytesIn, s.BytesOut, s.MessagesIn, s.MessagesOut))];
+
+    /// <inheritdoc />
+    public bool SendTo(long sessionId, string text) => server.SendToSession(sessionId, text);
+
+    /// <inheritdoc />
+    public Task<bool> KickAsync(long sessionId, string reason) => server.KickAsync(sessionId, reason, by: "web console");
+
+    /// <inheritdoc />
+    public async Task<string?> AnnounceAsync(string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await server.AnnounceAsync(text, "console", cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <inheritdoc />
+    public IDisposable Subscribe(Action<ConsoleEvent> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        // EventRaised runs on the thread that caused the event; the console's handlers only enqueue, so this is
+        // cheap, and no reader task per page is needed (as it would be with a subscription channel).
+        void OnEvent(object? sender, ChatServerEvent e)
+        {
+            if (Translate(e) is { } translated)
+            {
+                handler(translated);
+            }
+        }
+
+        server.EventRaised += OnEvent;
+        return new Unsubscriber(() => server.EventRaised -= OnEvent);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> GetRooms()
+    {
+        var rooms = server.GetRooms().Select(r => r.Name).Where(n => n != ChatNames.DefaultRoom).Order(StringComparer.Ordinal);
+        return [ChatNames.DefaultRoom, .. rooms];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ConsoleChatMessage>> GetHistoryAsync(string room, CancellationToken cancellationToken)
+    {
+        var messages = await server.GetHistoryAsync(room, HistoryCount, cancellationToken: cancellationToken);
+        return [.. messages.Select(m => new ConsoleChatMessage(m.Id, m.Time, m.Room ?? room, m.Sender, TextOf(m)))];
+    }
+
+    /// <inheritdoc />
+    public Task<IWebChatMember> JoinChatAsync(string nick, CancellationToken cancellationToken)
+    {
+        if (!ChatNames.IsValidNick(nick))
+        {
+            throw new ChatRefusedException($"\"{nick}\" is not a valid nick: a letter, then letters, digits, '_' or '-', {ChatNames.MaxNickLength} at most");
+        }
+
+        return Task.FromResult<IWebChatMember>(new WebMember(server, nick));
+    }
+
+    internal static ConsoleEvent? Translate(ChatServerEvent e) => e.Kind switch
+    {
+        ChatEventKind.Connected => new(e.Time, ConsoleEventKinds.Connect, e.SessionId, e.Nick, null,
+            $"connected from {e.Peer}{(e.Session is { } s ? $" over {Describe(s.Transport)}" : "")}"),
+        ChatEventKind.Disconnected => new(e.Time, ConsoleEventKinds.Disconnect, e.SessionId, e.Nick, null, e.Text ?? "disconnected"),
+        ChatEventKind.Message when e.Message is { } m => m.Kind switch
+        {
+            ChatMessageKind.Announce => new(e.Time, ConsoleEventKinds.Announce, e.SessionId, m.Sender, null, m.Text, m.Id),
+            ChatMessageKind.Private => new(e.Time, ConsoleEventKinds.Message, e.SessionId, m.Sender, null, $"(private to {m.Target}) {m.Text}", m.Id),
+            _ => new(e.Time, ConsoleEventKinds.Message, e.SessionId, m.Sender, m.Room, TextOf(m), m.Id),
+        },
+        ChatEventKind.NickChanged => new(e.Time, ConsoleEventKinds.Info, e.SessionId, e.Nick, null, $"{e.Text} is now known as {e.Nick}"),
+        ChatEventKind.Joined => new(e.Time, ConsoleEventKinds.Info, e.SessionId, e.Nick, e.Room, $"{e.Nick} joined #{e.Room}"),
+        ChatEventKind.Parted => new(e.Time, ConsoleEventKinds.Info, e.SessionId, e.Nick, e.Room,
+            e.Text is null ? $"{e.Nick} left #{e.Room}" : $"{e.Nick} left #{e.Room} ({e.Text})"),
+        ChatEventKind.Topic => new(e.Time, ConsoleEventKinds.Info, e.SessionId, e.Nick, e.Room, $"topic of #{e.Room}: {e.Text}"),
+        ChatEventKind.Error => new(e.Time, ConsoleEventKinds.Error, e.SessionId, e.Nick, null, e.Text ?? "error"),
+        _ => null,
+    };
+
+    private static string TextOf(ChatMessage m) => m.Kind == ChatMessageKind.Action ? $"* {m.Sender} {m.Text}" : m.Text;
+
+    private static string Describe(TransportKind kind) => kind.ToString().ToLowerInvariant();
+
+    private sealed class Unsubscriber(Action unsubscribe) : IDisposable
+    {
+        private Action? _unsubscribe = unsubscribe;
+
+        public void Dispose() => Interlocked.Exchange(ref _unsubscribe, null)?.Invoke();
+    }
+
+    /// <summary>
+    /// A browser user. The chat server has no sessions for web users: they post through
+    /// <see cref="ChatServer.PostAsync"/> and read their rooms through the console's events, so joining is local.
+    /// </summary>
+    private sealed class WebMember(ChatServer server, string name) : IWebChatMember
+    {
+        public string Nick => name + "@web";
+
+        public Task<string> JoinRoomAsync(string room, CancellationToken cancellationToken)
+            => Task.FromResult(ChatNames.NormalizeRoom(room.Trim())
+                ?? throw new ChatRefusedException($"\"{room}\" is not a valid room: letters, digits, '_' or '-', {ChatNames.MaxRoomLength} at most"));
+
+        public Task LeaveRoomAsync(string room, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task<string?> SayAsync(string room, string text, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await server.PostAsync(name, room, text, cancellationToken);
+                return null;
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                return ex.Message;
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,66 @@
+namespace Switchboard.Web;
+
+/// <summary>
+/// What the console shows and drives: the listeners, the live sessions, the event stream and the chat rooms.
+/// The chat server implements it through <see cref="ChatConsoleServer"/>; the console never touches sockets itself.
+/// </summary>
+public interface IConsoleServer
+{
+    /// <summary>The listeners, listening or stopped.</summary>
+    IReadOnlyList<ConsoleListener> GetListeners();
+
+    /// <summary>Starts (again) the listener named <paramref name="name"/>; a failure message, or null.</summary>
+    Task<string?> StartListenerAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Stops accepting on the listener named <paramref name="name"/>; open sessions carry on.</summary>
+    Task<string?> StopListenerAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>A snapshot of the live sessions.</summary>
+    IReadOnlyList<ConsoleSession> GetSessions();
+
+    /// <summary>Sends one line of text to one session; false when it is gone or not reading.</summary>
+    bool SendTo(long sessionId, string text);
+
+    /// <summary>Disconnects one session, telling it why; false when it is gone.</summary>
+    Task<bool> KickAsync(long sessionId, string reason);
+
+    /// <summary>Sends a notice to every session; a failure message, or null.</summary>
+    Task<string?> AnnounceAsync(string text, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Observes events (connects, disconnects, messages, errors). The handler runs on the thread that raised the
+    /// event and must not block. Dispose the result to stop observing.
+    /// </summary>
+    IDisposable Subscribe(Action<ConsoleEvent> handler);
+
+    /// <summary>The chat rooms that exist now, the default one first.</summary>
+    IReadOnlyList<string> GetRooms();
+
+    /// <summary>The recent messages of a room, oldest first.</summary>
+    Task<IReadOnlyList<ConsoleChatMessage>> GetHistoryAsync(string room, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Enters the chat as a browser user. Throws <see cref="ChatRefusedException"/> when the nick is not acceptable.
+    /// Dispose the member to leave.
+    /// </summary>
+    Task<IWebChatMember> JoinChatAsync(string nick, CancellationToken cancellationToken);
+}
+
+/// <summary>A browser user in the chat.</summary>
+public interface IWebChatMember : IAsyncDisposable
+{
+    /// <summary>The name the others see.</summary>
+    string Nick { get; }
+
+    /// <summary>Joins a room; returns its canonical name. Throws <see cref="ChatRefusedException"/> when it is not valid.</summary>
+    Task<string> JoinRoomAsync(string room, CancellationToken cancellationToken);
+
+    /// <summary>Leaves a room.</summary>
+    Task LeaveRoomAsync(string room, CancellationToken cancellationToken);
+
+    /// <summary>Says something in a room; a failure message, or null.</summary>
+    Task<string?> SayAsync(string room, string text, CancellationToken cancellationToken);
+}
+
+/// <summary>The chat refused a browser user's nick or room; the message says why, for people.</summary>
+public sealed class ChatRefusedException(string message) : Exception(message);

@@ -1,0 +1,106 @@
+using Switchboard.Web.Json;
+using Switchboard.Web.Live;
+
+namespace Switchboard.Web.Server;
+
+/// <summary>
+/// The server page's socket: a snapshot of listeners and sessions every <see cref="ConsoleOptions.SnapshotInterval"/>,
+/// events in batches every 100 ms, and the page's commands (kick, send, announce, start, stop).
+/// </summary>
+internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions options)
+{
+    // The table shows at most this many rows; the total is still reported. Thousands of rows help nobody and
+    // would make every snapshot heavy.
+    private const int MaxRows = 1000;
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly EventBacklog<ConsoleEvent> _backlog = new(Math.Max(1, options.EventBacklog));
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var server = options.Server;
+        using var subscription = server?.Subscribe(_backlog.Add);
+        var pump = PumpAsync(server, stop.Token);
+        try
+        {
+            await foreach (var command in peer.ReadCommandsAsync(stop.Token))
+            {
+                var error = server is null ? "no server is attached to this console" : await ExecuteAsync(server, command, stop.Token);
+                await peer.SendResultAsync(command.Op, error, stop.Token);
+                if (error is null)
+                {
+                    // Show the effect (a kicked row gone, a listener stopped) without waiting for the next tick.
+                    await SendSnapshotAsync(server, stop.Token);
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await pump.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task<string?> ExecuteAsync(IConsoleServer server, ConsoleCommand command, CancellationToken cancellationToken)
+    {
+        switch (command.Op)
+        {
+            case "kick" when command.Id is { } id:
+                return await server.KickAsync(id, "kicked from the web console") ? null : $"no session #{id}";
+            case "send" when command.Id is { } id && !string.IsNullOrEmpty(command.Text):
+                return server.SendTo(id, command.Text) ? null : $"could not send to session #{id}";
+            case "announce" when !string.IsNullOrWhiteSpace(command.Text):
+                return await server.AnnounceAsync(command.Text, cancellationToken);
+            case "start" when !string.IsNullOrEmpty(command.Name):
+                return await server.StartListenerAsync(command.Name, cancellationToken);
+            case "stop" when !string.IsNullOrEmpty(command.Name):
+                return await server.StopListenerAsync(command.Name, cancellationToken);
+            default:
+                return $"unknown or incomplete command '{command.Op}'";
+        }
+    }
+
+    private async Task PumpAsync(IConsoleServer? server, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval);
+        var nextSnapshot = DateTimeOffset.MinValue;
+        try
+        {
+            do
+            {
+                var (items, dropped) = _backlog.TakeAll();
+                if (items.Length > 0 || dropped > 0)
+                {
+                    await peer.SendAsync(new EventsFrame(items, dropped), ConsoleJsonContext.Default.EventsFrame, cancellationToken);
+                }
+
+                // A connect or disconnect redraws the table at the next tick rather than at the next snapshot,
+                // so a new client shows within about 100 ms.
+                var membershipChanged = Array.Exists(items, e => e.Kind is ConsoleEventKinds.Connect or ConsoleEventKinds.Disconnect);
+                if (membershipChanged || DateTimeOffset.UtcNow >= nextSnapshot)
+                {
+                    await SendSnapshotAsync(server, cancellationToken);
+                    nextSnapshot = DateTimeOffset.UtcNow + options.SnapshotInterval;
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (System.Net.WebSockets.WebSocketException)
+        {
+            // The page went away mid-send; the read loop sees the close and ends the session.
+        }
+    }
+
+    private Task SendSnapshotAsync(IConsoleServer? server, CancellationToken cancellationToken)
+    {
+        var listeners = server?.GetListeners() ?? [];
+        var sessions = server?.GetSessions() ?? [];
+        var rows = sessions.Count > MaxRows ? sessions.Take(MaxRows).ToArray() : sessions;
+        var frame = new SnapshotFrame(DateTimeOffset.UtcNow, listeners, rows, sessions.Count, options.EnableClientPage);
+        return peer.SendAsync(frame, ConsoleJsonContext.Default.SnapshotFrame, cancellationToken);
+    }
+}

@@ -1,0 +1,145 @@
+import { $, el, setText, fmtTime, fmtSince, fmtBytes, connectSocket, bindLinkStatus, LogView } from './common.js';
+
+const listenersBody = $('#listeners tbody');
+const sessionsBody = $('#sessions tbody');
+const target = $('#send-target');
+const result = $('#result');
+const rows = new Map();
+let eventsSeen = 0;
+let dropped = 0;
+let rateCount = 0;
+
+const hidden = new Set();
+const log = new LogView($('#events'), e => el('div', { class: `ev ev-${e.kind}`, dataset: { kind: e.kind } },
+  el('time', { text: fmtTime(e.at) }),
+  el('span', { class: 'kind', text: e.kind }),
+  e.sessionId || e.nick ? el('span', { class: 'who', text: [e.sessionId ? `#${e.sessionId}` : '', e.nick ?? ''].join(' ').trim() }) : null,
+  e.room ? el('span', { class: 'room', text: e.room }) : null,
+  el('span', { class: 'text', text: e.text })), 1000);
+log.filter = e => !hidden.has(e.kind);
+
+const socket = connectSocket('/ws/server', onFrame, bindLinkStatus($('#link')));
+
+function onFrame(frame) {
+  switch (frame.type) {
+    case 'snapshot': renderSnapshot(frame); break;
+    case 'events':
+      for (const e of frame.items) log.push(e);
+      eventsSeen += frame.items.length;
+      rateCount += frame.items.length;
+      dropped += frame.dropped;
+      setText($('#ev-count'), `${eventsSeen} received${dropped ? `, ${dropped} skipped at the server` : ''}`);
+      break;
+    case 'result':
+      result.dataset.ok = frame.ok;
+      setText(result, frame.ok ? `${frame.op}: done` : `${frame.op}: ${frame.message}`);
+      break;
+  }
+}
+
+setInterval(() => { setText($('#st-rate'), rateCount); rateCount = 0; }, 1000);
+
+function renderSnapshot(s) {
+  $('#nav-client').hidden = !s.clientPage;
+  renderListeners(s.listeners);
+  const seen = new Set();
+  let bytesIn = 0, bytesOut = 0;
+  for (const c of s.sessions) {
+    seen.add(c.id);
+    bytesIn += c.bytesIn;
+    bytesOut += c.bytesOut;
+    let row = rows.get(c.id);
+    if (!row) {
+      row = newRow(c.id);
+      rows.set(c.id, row);
+      sessionsBody.append(row.tr);
+      target.append(row.option);
+    }
+    updateRow(row, c);
+  }
+  for (const [id, row] of rows) {
+    if (!seen.has(id)) { row.tr.remove(); row.option.remove(); rows.delete(id); }
+  }
+  setText($('#st-conns'), s.totalSessions);
+  setText($('#conn-total'), s.totalSessions > s.sessions.length ? `(showing ${s.sessions.length} of ${s.totalSessions})` : `(${s.totalSessions})`);
+  setText($('#st-bytes'), `${fmtBytes(bytesIn)} / ${fmtBytes(bytesOut)}`);
+}
+
+let shownListeners = '';
+
+function renderListeners(listeners) {
+  // Redraw only on change: replacing the buttons every refresh could swallow a click in progress.
+  const key = JSON.stringify(listeners);
+  if (key === shownListeners) return;
+  shownListeners = key;
+  $('#no-server').hidden = listeners.length > 0;
+  const listening = listeners.filter(l => l.listening).length;
+  const st = $('#st-server');
+  st.dataset.state = listeners.length === 0 ? 'unknown' : listening === listeners.length ? 'up' : listening > 0 ? 'partial' : 'down';
+  setText(st, listeners.length === 0 ? 'none' : `${listening} of ${listeners.length} listening`);
+  const fragment = document.createDocumentFragment();
+  for (const l of listeners) {
+    const button = el('button', { type: 'button', class: l.listening ? 'stop' : 'start', text: l.listening ? 'Stop' : 'Start',
+      disabled: !l.canStartStop, title: l.canStartStop ? null : 'this server does not start or stop single listeners',
+      onclick: () => socket.send({ op: l.listening ? 'stop' : 'start', name: l.name }) });
+    fragment.append(el('tr', { dataset: { name: l.name } },
+      el('td', { text: l.name }), el('td', { text: l.transport }), el('td', { text: l.address }),
+      el('td', { text: l.port ?? '' }), el('td', { text: l.tls ? 'yes' : 'no' }),
+      el('td', {}, el('span', { class: 'dot', dataset: { state: l.listening ? 'up' : 'down' }, text: l.listening ? 'listening' : 'stopped' })),
+      el('td', { class: 'num', text: l.connections }), el('td', {}, button)));
+  }
+  listenersBody.replaceChildren(fragment);
+}
+
+function newRow(id) {
+  const cells = {};
+  const td = (name, cls) => (cells[name] = el('td', { class: cls ? `${name} ${cls}` : name }));
+  const tr = el('tr', { dataset: { id } },
+    td('id'), td('transport'), td('peer'), td('nick'), td('room'), td('since'), td('in', 'num'), td('out', 'num'), td('msgs', 'num'),
+    el('td', { class: 'actions' },
+      el('button', { type: 'button', class: 'send', text: 'Send…', onclick: () => { target.value = String(id); $('#send-text').focus(); } }),
+      el('button', { type: 'button', class: 'kick danger', text: 'Kick', onclick: () => socket.send({ op: 'kick', id }) })));
+  return { tr, cells, option: el('option', { value: id }) };
+}
+
+function updateRow(row, c) {
+  const { cells } = row;
+  row.tr.dataset.nick = c.nick ?? '';
+  setText(cells.id, c.id);
+  setText(cells.transport, c.transport);
+  setText(cells.peer, c.peer);
+  setText(cells.nick, c.nick ?? '');
+  setText(cells.room, c.room ?? '');
+  setText(cells.since, fmtSince(c.since));
+  cells.since.title = new Date(c.since).toLocaleString();
+  setText(cells.in, fmtBytes(c.bytesIn));
+  setText(cells.out, fmtBytes(c.bytesOut));
+  setText(cells.msgs, `${c.messagesIn} / ${c.messagesOut}`);
+  setText(row.option, `#${c.id} ${c.nick ?? c.peer}`);
+}
+
+$('#send-form').addEventListener('submit', e => {
+  e.preventDefault();
+  const text = $('#send-text').value;
+  if (!target.value) { setText(result, 'choose a connection to send to'); return; }
+  if (text && socket.send({ op: 'send', id: Number(target.value), text })) $('#send-text').value = '';
+});
+
+$('#announce-form').addEventListener('submit', e => {
+  e.preventDefault();
+  const text = $('#announce-text').value;
+  if (text.trim() && socket.send({ op: 'announce', text })) $('#announce-text').value = '';
+});
+
+for (const box of document.querySelectorAll('.toolbar input[data-kind]')) {
+  box.addEventListener('change', () => {
+    if (box.checked) hidden.delete(box.dataset.kind); else hidden.add(box.dataset.kind);
+    log.refilter();
+  });
+}
+
+$('#ev-pause').addEventListener('click', e => {
+  log.setPaused(!log.paused);
+  e.target.textContent = log.paused ? 'Resume' : 'Pause';
+});
+$('#ev-clear').addEventListener('click', () => log.clear());

@@ -1,0 +1,65 @@
+using Switchboard.Chat.Tests.Infrastructure;
+
+namespace Switchboard.Chat.Tests.Processes;
+
+/// <summary><c>switchboard serve</c> as a process: configuration from the environment, graceful SIGTERM.</summary>
+public sealed class ServeCommandTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Sigterm_tells_clients_flushes_the_store_and_exits_cleanly()
+    {
+        using var data = new TempDirectory();
+        var environment = new Dictionary<string, string> { ["SWITCHBOARD_OPER_SECRET"] = "from-env", ["SWITCHBOARD_Chat__JoinReplayCount"] = "5" };
+        var (server, port) = await SwitchboardCli.StartServerAsync(data.Path, environment: environment);
+        using (server)
+        {
+            await using var alice = await LineClient.ConnectAsync(port);
+            await alice.SendLineAsync("/nick alice");
+            await alice.SendLineAsync("/oper from-env");
+            await alice.WaitForContainsAsync("you are now an operator");
+            await alice.SendLineAsync("last words before shutdown");
+
+            Assert.Equal(0, await server.TerminateAsync(Timeout));
+            await alice.WaitForContainsAsync("*** server shutting down");
+            await alice.WaitClosedAsync();
+            Assert.Contains("Chat server stopped; store flushed", server.Errors, StringComparison.Ordinal);
+        }
+
+        var (again, port2) = await SwitchboardCli.StartServerAsync(data.Path);
+        using (again)
+        {
+            await using var bob = await LineClient.ConnectAsync(port2);
+            // The join replay shows the line committed before the shutdown.
+            await bob.WaitForContainsAsync("<alice> last words before shutdown");
+        }
+    }
+
+    [Fact]
+    public async Task Appsettings_json_configures_and_the_environment_overrides_it()
+    {
+        using var data = new TempDirectory();
+        File.WriteAllText(Path.Combine(data.Path, "appsettings.json"), """{ "Chat": { "OperatorSecret": "from-file", "JoinReplayCount": 0, "Host": "127.0.0.1" } }""");
+        var environment = new Dictionary<string, string> { ["SWITCHBOARD_Chat__OperatorSecret"] = "from-env" };
+        var (server, port) = await SwitchboardCli.StartServerAsync(Path.Combine(data.Path, "db"), environment: environment, workingDirectory: data.Path);
+        using (server)
+        {
+            await using var client = await LineClient.ConnectAsync(port);
+            await client.SendLineAsync("/oper from-file");
+            await client.WaitForContainsAsync("ERR bad-secret");
+            await client.SendLineAsync("/oper from-env");
+            await client.WaitForContainsAsync("you are now an operator");
+        }
+    }
+
+    [Fact]
+    public async Task A_port_in_use_fails_with_a_clear_message()
+    {
+        using var data = new TempDirectory();
+        await using var taken = await TestServer.StartAsync();
+        using var server = SwitchboardCli.Start(["serve", "--port", taken.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", data.Path]);
+        Assert.Equal(7, await server.WaitForExitAsync(Timeout));
+        Assert.Contains("already in use", server.Errors, StringComparison.Ordinal);
+    }
+}
