@@ -89,7 +89,6 @@ log "reference: sockperf TCP ping-pong, 32 B, 5 s (full round trip)"
 start sockperf-server "$P_SOCKPERF" sockperf server -i 127.0.0.1 -p "$P_SOCKPERF" --tcp
 timeout 60 sockperf ping-pong -i 127.0.0.1 -p "$P_SOCKPERF" --tcp -m 32 -t 5 --full-rtt > "$OUT/sockperf.txt" 2>&1
 grep -E "percentile (50|99)\.000|avg-rtt|avg-lat" "$OUT/sockperf.txt" >&2 || true
-stop sockperf-server
 
 log "our servers"
 start echo-server "$P_ECHO" "$SB" listen --mode echo --port "$P_ECHO" --max-conns 20000
@@ -97,6 +96,10 @@ start echo-inline-server "$P_INLINE" env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLE
 
 bench pingpong-inline pingpong --target "127.0.0.1:$P_INLINE" --size 32 --duration "$DURATION"
 bench pingpong-default pingpong --target "127.0.0.1:$P_ECHO" --size 32 --duration "$DURATION"
+# The reference again, right after: the machine is shared, and the stricter (faster) of the two is used.
+timeout 60 sockperf ping-pong -i 127.0.0.1 -p "$P_SOCKPERF" --tcp -m 32 -t 5 --full-rtt > "$OUT/sockperf-after.txt" 2>&1
+grep -E "percentile 50\.000" "$OUT/sockperf-after.txt" >&2 || true
+stop sockperf-server
 bench echo-1x1000 echo --target "127.0.0.1:$P_ECHO" --clients 1 --in-flight 1000 --size 32 --duration "$DURATION"
 bench echo-100x1000 echo --target "127.0.0.1:$P_ECHO" --clients 100 --in-flight 1000 --size 32 --duration "$DURATION"
 bench echo-inline-1x1000 echo --target "127.0.0.1:$P_INLINE" --clients 1 --in-flight 1000 --size 32 --duration "$DURATION"
