@@ -37,7 +37,13 @@ public sealed record ChatSessionInfo(
 /// <param name="EndPoint">The bound endpoint as text: "127.0.0.1:8899", or "unix:/path".</param>
 /// <param name="BoundEndPoint">The bound endpoint (with the real port when 0 was asked for).</param>
 /// <param name="Connections">Connections open on it now.</param>
-public sealed record ChatListenerInfo(TransportKind Transport, string EndPoint, EndPoint BoundEndPoint, int Connections);
+/// <param name="Id">Its position in <see cref="ChatServer.Listeners"/>; pass it to <see cref="ChatServer.StopListenerAsync"/> and <see cref="ChatServer.StartListenerAsync"/>.</param>
+/// <param name="State">Listening, draining (stopped, with its address held by open connections), stopped, or closed.</param>
+public sealed record ChatListenerInfo(TransportKind Transport, string EndPoint, EndPoint BoundEndPoint, int Connections, int Id, ListenerState State)
+{
+    /// <summary>Whether it accepts new connections now.</summary>
+    public bool IsListening => State == ListenerState.Listening;
+}
 
 /// <summary>One room.</summary>
 /// <param name="Name">The name, without '#'.</param>

@@ -1,6 +1,5 @@
 using Switchboard.Chat.Server;
 using Switchboard.Chat.Storage;
-using Switchboard.Net;
 
 namespace Switchboard.Chat;
 
@@ -13,10 +12,6 @@ public sealed partial class ChatServer
     /// commit writer). Handlers must be quick and must not block; prefer <see cref="Subscribe"/> for anything slow.
     /// </summary>
     public event EventHandler<ChatServerEvent>? EventRaised;
-
-    /// <summary>The listeners, with their bound endpoints (the real port when 0 was asked for).</summary>
-    public IReadOnlyList<ChatListenerInfo> Listeners =>
-        [.. _listeners.Select(l => new ChatListenerInfo(l.TransportKind, SwitchboardConnection.DescribeEndPoint(l.BoundEndPoint), l.BoundEndPoint, _sessions.Values.Count(s => s.Connection.LocalEndPoint?.Equals(l.BoundEndPoint) == true)))];
 
     /// <summary>The store's counters: last id, commits, operations committed (their ratio is the group-commit batch size).</summary>
     public ChatStoreStats StoreStats => new(Writer.LastId, Writer.Batches, Writer.Operations, Store.Path);

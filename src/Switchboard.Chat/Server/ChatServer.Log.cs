@@ -52,5 +52,11 @@ public sealed partial class ChatServer
 
         [LoggerMessage(15, LogLevel.Error, "An event observer failed")]
         public static partial void ObserverFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(16, LogLevel.Information, "Listener {Listener} stopped by {By}; {Sessions} sessions on it carry on")]
+        public static partial void ListenerStopped(ILogger logger, string listener, string by, int sessions);
+
+        [LoggerMessage(17, LogLevel.Information, "Listener {Listener} started by {By}")]
+        public static partial void ListenerStarted(ILogger logger, string listener, string by);
     }
 }

@@ -28,6 +28,12 @@ public enum ChatEventKind
 
     /// <summary>Input was rejected or a session was dropped for misbehaving; <see cref="ChatServerEvent.Text"/> says why.</summary>
     Error,
+
+    /// <summary>A listener stopped accepting (its sessions carry on); <see cref="ChatServerEvent.Text"/> names it ("tcp 127.0.0.1:8899").</summary>
+    ListenerStopped,
+
+    /// <summary>A listener accepts again; <see cref="ChatServerEvent.Text"/> names it, with the port it is bound to now.</summary>
+    ListenerStarted,
 }
 
 /// <summary>

@@ -1,14 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Security.Authentication;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -19,31 +10,42 @@ public delegate Task ConnectionHandler(SwitchboardConnection connection, Cancell
 
 /// <summary>
 /// Accepts connections on one endpoint (TCP, TLS or a Unix socket) through Kestrel's connection layer and hands
-/// each to a <see cref="ConnectionHandler"/>. The QTcpServer / QLocalServer of Switchboard.
+/// each to a <see cref="ConnectionHandler"/>. The QTcpServer / QLocalServer of Switchboard: it can stop listening
+/// and listen again while the connections it accepted carry on.
 /// </summary>
 public sealed partial class SwitchboardListener : IAsyncDisposable
 {
     private readonly ListenerOptions _options;
     private readonly ConnectionHandler _handler;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _shutdownCts = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private WebApplication? _host;
-    private IServer? _server;
-    private Task? _stopTask;
-    private ListenOptions? _listenOptions;
-    private int _active;
-    private volatile bool _accepting = true;
 
-    private SwitchboardListener(ListenerOptions options, ConnectionHandler handler, ILogger logger, ConnectionRegistry registry)
+    // Serializes start, stop and shutdown, which await binding and unbinding.
+    private readonly SemaphoreSlim _transitions = new(1, 1);
+
+    // Guards _state, _binding and _active: an arriving or ending connection and a transition must agree on
+    // whether the address is to be kept or released.
+    private readonly Lock _gate = new();
+    private ListenerState _state = ListenerState.Stopped;
+    private Binding? _binding;
+    private int _active;
+    private bool _closing;
+
+    private SwitchboardListener(ListenerOptions options, ConnectionHandler handler, ILoggerFactory loggerFactory, ConnectionRegistry registry)
     {
         _options = options;
         _handler = handler;
-        _logger = logger;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<SwitchboardListener>();
         Connections = registry;
     }
 
-    /// <summary>The endpoint actually bound (with the real port when 0 was asked for).</summary>
+    /// <summary>
+    /// The endpoint bound last (with the real port when 0 was asked for). It keeps its value while stopped, and
+    /// changes when listening again had to take a new port (see <see cref="StartListeningAsync"/>).
+    /// </summary>
     public EndPoint BoundEndPoint { get; private set; } = new IPEndPoint(IPAddress.None, 0);
 
     /// <summary>The transport of this listener.</summary>
@@ -53,7 +55,20 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     public ConnectionRegistry Connections { get; }
 
     /// <summary>Whether new connections are being accepted.</summary>
-    public bool IsListening => _accepting;
+    public bool IsListening => State == ListenerState.Listening;
+
+    /// <summary>Listening, draining (stopped with the address still held by live connections), stopped, or closed.</summary>
+    public ListenerState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                // Stopped begins when the last connection ends, but the address is held until Kestrel lets go.
+                return _state == ListenerState.Stopped && _binding?.Released is { IsCompleted: false } ? ListenerState.Draining : _state;
+            }
+        }
+    }
 
     /// <summary>The options this listener was started with.</summary>
     public ListenerOptions Options => _options;
@@ -71,84 +86,143 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
-        loggerFactory ??= NullLoggerFactory.Instance;
-        var listener = new SwitchboardListener(options, handler, loggerFactory.CreateLogger<SwitchboardListener>(), registry ?? new ConnectionRegistry());
-        await listener.BindAsync(loggerFactory, cancellationToken);
+        var listener = new SwitchboardListener(options, handler, loggerFactory ?? NullLoggerFactory.Instance, registry ?? new ConnectionRegistry());
+        await listener.StartListeningAsync(cancellationToken);
         return listener;
     }
 
-    private async Task BindAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Listens again after <see cref="StopListeningAsync"/>; nothing happens when already listening. Connections
+    /// that stayed open are not touched. When the address is still held (<see cref="ListenerState.Draining"/>)
+    /// the listener just accepts again, on the same port or path. When it was released, it binds again: the same
+    /// port when one was given, the same path for a Unix socket (probed as at the first start), and for port 0 the
+    /// port it had if that is still free, else a new one (read <see cref="BoundEndPoint"/>).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels binding again.</param>
+    /// <exception cref="IOException">The address is now used by someone else; the listener stays stopped.</exception>
+    /// <exception cref="ObjectDisposedException">The listener was shut down.</exception>
+    public async Task StartListeningAsync(CancellationToken cancellationToken = default)
     {
-        if (_options.EndPoint is UnixDomainSocketEndPoint unix)
-        {
-            await UnixSocketFile.ClaimAsync(unix.ToString(), cancellationToken);
-        }
-
-        // An empty web host gives Kestrel the services it expects (metrics, TLS middleware) without any HTTP
-        // pipeline: the endpoint below runs our connection delegate only.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton(loggerFactory);
-        if (_options.InlineScheduling)
-        {
-            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-        }
-
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(_options.EndPoint, listen =>
-            {
-                _listenOptions = listen;
-                if (_options.Certificate is { } certificate)
-                {
-                    listen.Protocols = HttpProtocols.Http1;
-                    listen.UseHttps(new HttpsConnectionAdapterOptions
-                    {
-                        ServerCertificate = certificate,
-                        SslProtocols = SslProtocols.None,
-                        HandshakeTimeout = TimeSpan.FromSeconds(10),
-                    });
-                }
-
-                listen.Run(OnConnectionAsync);
-            });
-        });
-
-        _host = builder.Build();
-        _server = _host.Services.GetRequiredService<IServer>();
+        await _transitions.WaitAsync(cancellationToken);
         try
         {
-            await _server.StartAsync(new NoHttpApplication(), cancellationToken);
-        }
-        catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-        {
-            await _host.DisposeAsync();
-            throw new IOException($"cannot listen on {SwitchboardConnection.DescribeEndPoint(_options.EndPoint)}: the address is already in use", ex);
-        }
+            Binding? released;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_closing, this);
+                if (_state == ListenerState.Listening)
+                {
+                    return;
+                }
 
-        BoundEndPoint = _listenOptions?.EndPoint ?? _options.EndPoint;
-        Log.Listening(_logger, _options.TransportKind, SwitchboardConnection.DescribeEndPoint(BoundEndPoint));
+                if (_state == ListenerState.Draining)
+                {
+                    _state = ListenerState.Listening;
+                    Log.ListeningAgain(_logger, SwitchboardConnection.DescribeEndPoint(BoundEndPoint), _active);
+                    return;
+                }
+
+                released = _binding;
+            }
+
+            if (released is not null)
+            {
+                // A stopped Kestrel server cannot start again: wait until the old one has let go of the address,
+                // then bind a new one.
+                await released.DisposeAsync();
+            }
+
+            await BindAsync(released?.EndPoint, cancellationToken);
+        }
+        finally
+        {
+            _transitions.Release();
+        }
     }
 
-    private async Task OnConnectionAsync(ConnectionContext context)
+    /// <summary>
+    /// Stops accepting new connections; connections already open carry on, and <see cref="StartListeningAsync"/>
+    /// listens again. Kestrel cannot unbind one endpoint without closing its connections, so while any remain the
+    /// address stays bound (<see cref="ListenerState.Draining"/>) and newcomers are closed on arrival, for TCP and
+    /// Unix sockets alike (the socket file stays). The address is released when the last connection ends
+    /// (<see cref="ListenerState.Stopped"/>): TCP connects are then refused and a Unix socket's file is gone.
+    /// </summary>
+    public async Task StopListeningAsync()
+    {
+        await _transitions.WaitAsync();
+        try
+        {
+            await StopCoreAsync();
+        }
+        finally
+        {
+            _transitions.Release();
+        }
+    }
+
+    private Task StopCoreAsync()
+    {
+        Task? release = null;
+        lock (_gate)
+        {
+            if (_state != ListenerState.Listening)
+            {
+                return _binding?.Released ?? Task.CompletedTask;
+            }
+
+            _state = _active == 0 ? ListenerState.Stopped : ListenerState.Draining;
+            Log.StoppedListening(_logger, SwitchboardConnection.DescribeEndPoint(BoundEndPoint), _active);
+            if (_active == 0)
+            {
+                release = ReleaseLocked();
+            }
+        }
+
+        return release ?? Task.CompletedTask;
+    }
+
+    // Kestrel's stop unbinds, then closes whatever connections remain: called when none do, or at shutdown once the
+    // stragglers were aborted. It runs on the pool, off the lock and off the connection whose end triggered it
+    // (which Kestrel's stop waits for).
+    private Task ReleaseLocked()
+    {
+        var binding = _binding!;
+        return binding.Released ??= Task.Run(async () =>
+        {
+            await binding.Server.StopAsync(CancellationToken.None);
+            Log.Released(_logger, SwitchboardConnection.DescribeEndPoint(binding.EndPoint));
+        });
+    }
+
+    private async Task OnConnectionAsync(Binding binding, ConnectionContext context)
     {
         var connection = SwitchboardConnection.Create(_options.Connection, ConnectionState.Unconnected);
         connection.Attach(new KestrelTransport(context), _options.TransportKind);
-        if (!_accepting || !Connections.TryAdd(connection, _options.MaxConnections))
+        string? why = null;
+        var full = false;
+        lock (_gate)
         {
-            var why = _accepting ? $"connection limit of {_options.MaxConnections} reached" : "not listening";
-            Log.Rejected(_logger, connection.ToString(), why);
-            if (!_options.RejectMessage.IsEmpty)
+            if (_state != ListenerState.Listening || !ReferenceEquals(binding, _binding))
             {
-                connection.TrySend(_options.RejectMessage.Span);
+                why = "not listening";
             }
+            else if (!Connections.TryAdd(connection, _options.MaxConnections))
+            {
+                why = $"connection limit of {_options.MaxConnections} reached";
+                full = true;
+            }
+            else
+            {
+                _active++;
+            }
+        }
 
-            await connection.CloseAsync(why);
-            await connection.DisposeAsync();
+        if (why is not null)
+        {
+            await RejectAsync(connection, why, full);
             return;
         }
 
-        Interlocked.Increment(ref _active);
         try
         {
             await _handler(connection, _shutdownCts.Token);
@@ -165,65 +239,74 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         {
             Connections.Remove(connection);
             await connection.DisposeAsync();
-            if (Interlocked.Decrement(ref _active) == 0 && !_accepting)
+            lock (_gate)
             {
-                _drained.TrySetResult();
-                _ = ReleaseAddressAsync();
+                if (--_active == 0)
+                {
+                    if (_state == ListenerState.Draining)
+                    {
+                        _state = ListenerState.Stopped;
+                        _ = ReleaseLocked();
+                    }
+
+                    if (_shutdownCts.IsCancellationRequested)
+                    {
+                        _drained.TrySetResult();
+                    }
+                }
             }
         }
     }
 
-    /// <summary>
-    /// Stops accepting new connections; connections already open carry on. A Unix socket's path is removed at once,
-    /// so nobody can reach it. A TCP port stays bound while connections remain (Kestrel cannot unbind one endpoint
-    /// without closing its connections), and newcomers are closed on arrival; the port is released when the last
-    /// connection ends.
-    /// </summary>
-    public async Task StopListeningAsync()
+    private async Task RejectAsync(SwitchboardConnection connection, string why, bool explainFull)
     {
-        if (!_accepting)
+        Log.Rejected(_logger, connection.ToString(), why);
+        // The reject message explains a full server; a stopped listener just closes, as a refused connect would.
+        if (explainFull && !_options.RejectMessage.IsEmpty)
         {
-            return;
+            connection.TrySend(_options.RejectMessage.Span);
         }
 
-        _accepting = false;
-        if (_options.EndPoint is UnixDomainSocketEndPoint unix)
-        {
-            UnixSocketFile.Remove(unix.ToString());
-        }
-
-        Log.StoppedListening(_logger, SwitchboardConnection.DescribeEndPoint(BoundEndPoint), Connections.Count);
-        if (Volatile.Read(ref _active) == 0)
-        {
-            await ReleaseAddressAsync();
-        }
-    }
-
-    private Task ReleaseAddressAsync()
-    {
-        lock (_drained)
-        {
-            // Kestrel's stop unbinds, then closes whatever connections remain: only called when none do.
-            _stopTask ??= _server?.StopAsync(CancellationToken.None) ?? Task.CompletedTask;
-            return _stopTask;
-        }
+        await connection.CloseAsync(why);
+        await connection.DisposeAsync();
     }
 
     /// <summary>
     /// Stops accepting, signals every handler through its shutdown token, waits up to
-    /// <see cref="ListenerOptions.ShutdownTimeout"/> for them to finish, then aborts the rest.
+    /// <see cref="ListenerOptions.ShutdownTimeout"/> for them to finish, then aborts the rest and releases the
+    /// address. The listener cannot listen again afterwards.
     /// </summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken = default)
     {
-        await StopListeningAsync();
+        await _transitions.WaitAsync(CancellationToken.None);
+        try
+        {
+            lock (_gate)
+            {
+                _closing = true;
+            }
+
+            await StopCoreAsync();
+        }
+        finally
+        {
+            _transitions.Release();
+        }
+
         if (!_shutdownCts.IsCancellationRequested)
         {
             _shutdownCts.Cancel();
         }
 
-        if (Volatile.Read(ref _active) == 0)
+        Binding? binding;
+        lock (_gate)
         {
-            _drained.TrySetResult();
+            if (_active == 0)
+            {
+                _drained.TrySetResult();
+            }
+
+            binding = _binding;
         }
 
         try
@@ -238,29 +321,39 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
             }
         }
 
-        await ReleaseAddressAsync().WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        if (binding is not null)
+        {
+            Task release;
+            lock (_gate)
+            {
+                // Normally released by the last connection's end; after aborts Kestrel's stop closes the rest.
+                release = ReleaseLocked();
+            }
+
+            await release.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        lock (_gate)
+        {
+            _state = ListenerState.Closed;
+        }
     }
 
     /// <summary>Shuts down gracefully and releases the server.</summary>
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync();
-        if (_host is not null)
+        Binding? binding;
+        lock (_gate)
         {
-            await _host.DisposeAsync();
+            binding = _binding;
+        }
+
+        if (binding is not null)
+        {
+            await binding.DisposeAsync();
         }
 
         _shutdownCts.Dispose();
-    }
-
-    private sealed class NoHttpApplication : IHttpApplication<object>
-    {
-        public object CreateContext(IFeatureCollection contextFeatures) => throw new NotSupportedException("raw connection listener");
-
-        public void DisposeContext(object context, Exception? exception)
-        {
-        }
-
-        public Task ProcessRequestAsync(object context) => Task.CompletedTask;
     }
 }

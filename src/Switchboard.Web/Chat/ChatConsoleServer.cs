@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Switchboard.Chat;
@@ -16,20 +17,49 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
 
     /// <inheritdoc />
     public IReadOnlyList<ConsoleListener> GetListeners()
-        => [.. server.Listeners.Select(l => l.BoundEndPoint switch
+        => [.. Named(server.Listeners).Select(n => n.Listener.BoundEndPoint switch
         {
-            IPEndPoint ip => new ConsoleListener(l.EndPoint, Describe(l.Transport), ip.Address.ToString(), ip.Port, l.Transport == TransportKind.Tls, true, l.Connections, false),
-            UnixDomainSocketEndPoint unix => new ConsoleListener(l.EndPoint, Describe(l.Transport), unix.ToString(), null, false, true, l.Connections, false),
-            _ => new ConsoleListener(l.EndPoint, Describe(l.Transport), l.EndPoint, null, l.Transport == TransportKind.Tls, true, l.Connections, false),
+            IPEndPoint ip => new ConsoleListener(n.Name, Describe(n.Listener.Transport), ip.Address.ToString(), ip.Port, n.Listener.Transport == TransportKind.Tls, n.Listener.IsListening, n.Listener.Connections, true),
+            UnixDomainSocketEndPoint unix => new ConsoleListener(n.Name, Describe(n.Listener.Transport), unix.ToString(), null, false, n.Listener.IsListening, n.Listener.Connections, true),
+            _ => new ConsoleListener(n.Name, Describe(n.Listener.Transport), n.Listener.EndPoint, null, n.Listener.Transport == TransportKind.Tls, n.Listener.IsListening, n.Listener.Connections, true),
         })];
 
     /// <inheritdoc />
     public Task<string?> StartListenerAsync(string name, CancellationToken cancellationToken)
-        => Task.FromResult<string?>("the chat server does not start or stop single listeners");
+        => ControlAsync(name, id => server.StartListenerAsync(id, "web console", cancellationToken));
 
     /// <inheritdoc />
     public Task<string?> StopListenerAsync(string name, CancellationToken cancellationToken)
-        => Task.FromResult<string?>("the chat server does not start or stop single listeners");
+        => ControlAsync(name, id => server.StopListenerAsync(id, "web console"));
+
+    /// <summary>
+    /// Names the page shows and sends back: the transport ("tcp", "tls", "unix"), with the id when a transport has
+    /// several listeners. Not the address: a port-0 listener may come back on a new port.
+    /// </summary>
+    private static IEnumerable<(string Name, ChatListenerInfo Listener)> Named(IReadOnlyList<ChatListenerInfo> listeners)
+        => listeners.Select(l => (listeners.Count(o => o.Transport == l.Transport) > 1
+            ? $"{Describe(l.Transport)}-{l.Id.ToString(CultureInfo.InvariantCulture)}"
+            : Describe(l.Transport), l));
+
+    private async Task<string?> ControlAsync(string name, Func<int, Task> action)
+    {
+        var match = Named(server.Listeners).FirstOrDefault(n => n.Name == name);
+        if (match.Listener is null)
+        {
+            return $"no listener '{name}'";
+        }
+
+        try
+        {
+            await action(match.Listener.Id);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            // Taken by someone else meanwhile, or the server is shutting down: the page shows why.
+            return ex.Message;
+        }
+    }
 
     /// <inheritdoc />
     public IReadOnlyList<ConsoleSession> GetSessions()
@@ -115,6 +145,8 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
             e.Text is null ? $"{e.Nick} left #{e.Room}" : $"{e.Nick} left #{e.Room} ({e.Text})"),
         ChatEventKind.Topic => new(e.Time, ConsoleEventKinds.Info, e.SessionId, e.Nick, e.Room, $"topic of #{e.Room}: {e.Text}"),
         ChatEventKind.Error => new(e.Time, ConsoleEventKinds.Error, e.SessionId, e.Nick, null, e.Text ?? "error"),
+        ChatEventKind.ListenerStopped => new(e.Time, ConsoleEventKinds.Info, null, null, null, $"listener {e.Text} stopped; its connections carry on"),
+        ChatEventKind.ListenerStarted => new(e.Time, ConsoleEventKinds.Info, null, null, null, $"listener {e.Text} listening again"),
         _ => null,
     };
 

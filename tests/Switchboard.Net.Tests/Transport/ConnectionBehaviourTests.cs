@@ -7,7 +7,7 @@ using Switchboard.Net.Framing;
 namespace Switchboard.Net.Tests.Transport;
 
 /// <summary>One behaviour suite, run over TCP, TLS and Unix sockets by the subclasses.</summary>
-public abstract class ConnectionBehaviourTests
+public abstract partial class ConnectionBehaviourTests
 {
     protected abstract ListenerOptions ListenerOptions();
 
@@ -417,5 +417,20 @@ public sealed class ListenerAddressTests
         var error = await Assert.ThrowsAsync<ConnectException>(() => SwitchboardConnection.ConnectTcpAsync("127.0.0.1", port, cancellationToken: TestTimeout.Token()));
         Assert.Equal(ConnectError.Refused, error.Error);
         await listener.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Port_0_listens_again_after_its_port_was_released()
+    {
+        await using var listener = await SwitchboardListener.StartAsync(Net.ListenerOptions.Loopback(0), (c, ct) => c.SendAsync("hi\n"u8.ToArray(), ct).AsTask());
+        await listener.StopListeningAsync();
+        Assert.Equal(ListenerState.Stopped, listener.State);
+        await listener.StartListeningAsync(TestTimeout.Token());
+        // Usually the same port again, but a new one when someone took it meanwhile: only service is asserted.
+        var port = ((IPEndPoint)listener.BoundEndPoint).Port;
+        Assert.NotEqual(0, port);
+        await using var client = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", port, cancellationToken: TestTimeout.Token());
+        var reader = client.CreateReader(new LineReader());
+        Assert.Equal("hi", Encoding.UTF8.GetString((await reader.ReadAsync(TestTimeout.Token())).Message));
     }
 }

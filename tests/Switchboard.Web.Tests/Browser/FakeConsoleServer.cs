@@ -2,7 +2,7 @@ namespace Switchboard.Web.Tests.Browser;
 
 /// <summary>
 /// A console server with one listener that can be started and stopped, and a way to fire events at will: what
-/// the chat server does not offer (per-listener start and stop) or cannot produce on demand (an event storm).
+/// the chat server cannot produce on demand (an event storm), and a record of the commands the page sent.
 /// </summary>
 internal sealed class FakeConsoleServer : IConsoleServer
 {

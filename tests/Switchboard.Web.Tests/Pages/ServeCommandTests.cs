@@ -22,6 +22,8 @@ public sealed partial class ServeCommandTests
             using var browser = HeadlessChromium.Start();
             browser.Open(url);
             browser.WaitUntil(() => browser.FindAll("#listeners tbody tr").Count == 1, "serve's chat listener on the server page");
+            // serve's listeners can be stopped and started from the page (ServerPageListenerTests drives them).
+            browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.stop").Any(b => b.Enabled), "serve's listener with an enabled Stop button");
 
             using var nc = ExternalProcess.Start("nc", "127.0.0.1", chat.Groups["port"].Value);
             await nc.WaitForStdoutAsync("Welcome", TimeSpan.FromSeconds(10));
