@@ -115,7 +115,12 @@ internal sealed class OutboundBuffer
     }
 
     /// <summary>No more writes; the send loop drains what is queued and ends.</summary>
-    public void Complete(string? reason)
+    /// <param name="reason">Why, for the exception later senders get.</param>
+    /// <param name="graceful">
+    /// Whether the send side must still be shut down properly (a FIN): then the loop is started even if nothing
+    /// was ever sent. An abort passes false, so a connection that never sent starts nothing on its way out.
+    /// </param>
+    public void Complete(string? reason, bool graceful = true)
     {
         TaskCompletionSource? toSignal;
         lock (_gate)
@@ -130,7 +135,10 @@ internal sealed class OutboundBuffer
             toSignal = _spaceAvailable;
             _spaceAvailable = null;
             // A graceful close of a connection that never sent still needs the loop, to shut the send side down.
-            EnsurePipe().Writer.Complete();
+            if (graceful || _pipe is not null)
+            {
+                EnsurePipe().Writer.Complete();
+            }
         }
 
         toSignal?.TrySetResult();

@@ -228,7 +228,8 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         _idleTimer?.Dispose();
-        _outbound?.Complete(CloseReason);
+        // Closed, not closing: nothing is flushed any more, so a send loop that never started stays unstarted.
+        _outbound?.Complete(CloseReason, graceful: false);
         SetState(ConnectionState.Closed, CloseReason);
         try
         {
