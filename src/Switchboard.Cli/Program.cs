@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Switchboard.Cli.Commands.Bench;
 using Switchboard.Cli.Commands.Connect;
 using Switchboard.Cli.Commands.Listen;
 
@@ -45,6 +46,7 @@ internal static class Program
         root.Subcommands.Add(Commands.Serve.ServeCommand.Create());
         root.Subcommands.Add(Commands.Chat.ChatCommand.Create());
         root.Subcommands.Add(Commands.Fortune.FortuneCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

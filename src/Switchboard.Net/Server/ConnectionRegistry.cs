@@ -32,7 +32,10 @@ public sealed class ConnectionRegistry
     public int Broadcast(ReadOnlySpan<byte> data, SwitchboardConnection? except = null)
     {
         var sent = 0;
-        foreach (var connection in _connections.Values)
+        // Enumerating the dictionary itself takes no locks and copies nothing; .Values would lock every stripe
+        // and copy the whole list on every broadcast line. A connection added or removed meanwhile may or may not
+        // be seen, which is the same as it joining or leaving a moment earlier or later.
+        foreach (var (_, connection) in _connections)
         {
             if (!ReferenceEquals(connection, except) && TrySendOrDrop(connection, data))
             {

@@ -49,6 +49,16 @@ public sealed class ListenerOptions
     /// <summary>How long a graceful shutdown waits for connections to finish before aborting them: 5 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Runs connection handlers on the socket's I/O thread instead of queuing each wake-up to the thread pool
+    /// (Kestrel's <c>UnsafePreferInlineScheduling</c>). An echoed message then crosses one thread instead of three
+    /// or four, which on a busy 2-core machine halves the server's context switches and CPU per message (see
+    /// docs/BENCHMARKS.md). Off by default because a handler that blocks (synchronous file or database I/O, a
+    /// long computation) then stalls every connection sharing that I/O thread. Turn it on only for handlers that
+    /// never block, such as echo.
+    /// </summary>
+    public bool InlineScheduling { get; set; }
+
     /// <summary>The transport this listener gives its connections.</summary>
     public TransportKind TransportKind => EndPoint is UnixDomainSocketEndPoint ? TransportKind.Unix : Certificate is null ? TransportKind.Tcp : TransportKind.Tls;
 

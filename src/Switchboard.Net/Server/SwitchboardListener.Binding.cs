@@ -46,6 +46,11 @@ public sealed partial class SwitchboardListener
         // pipeline: the endpoint below runs our connection delegate only.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(_loggerFactory);
+        if (_options.InlineScheduling)
+        {
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
+
         ListenOptions? bound = null;
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {

@@ -8,24 +8,41 @@ namespace Switchboard.Net;
 /// The bounded queue between senders and the connection's send loop. Writers copy into a pipe under a lock, so
 /// frames from concurrent senders never interleave; the pipe itself never pauses (its threshold is off) because
 /// the limit is enforced here, where "wait" and "fail fast" can be chosen per call.
+/// The pipe is created, and the send loop started through the callback, on the first write or on completion:
+/// an idle connection (most of ten thousand) then holds neither a pipe nor a parked send loop.
 /// </summary>
 internal sealed class OutboundBuffer
 {
-    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
+    // One options object for every connection's pipe: it is immutable, and per-connection copies add up.
+    // The reader (the send loop) resumes inline, on the sender's thread inside Commit's flush, instead of being
+    // queued to the thread pool: that hand-off was one of the four thread hops of an echoed message. The loop
+    // only copies into the transport's output and flushes it, which does not block (the transport has its own
+    // send loop, or a pipe writer over the socket), and the lock it then takes again in Release is reentrant.
+    private static readonly PipeOptions s_pipeOptions = new(readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
+
     private readonly Lock _gate = new();
     private readonly int _limit;
+    private readonly Action<OutboundBuffer>? _started;
+    private Pipe? _pipe;
     private long _queued;
     private bool _completed;
     private string? _completedReason;
     private TaskCompletionSource? _spaceAvailable;
 
-    public OutboundBuffer(int limit)
+    /// <param name="limit">Bytes queued beyond which the buffer counts as full.</param>
+    /// <param name="started">
+    /// Called once, under the buffer's lock, when the pipe comes to exist: start the send loop there. It must only
+    /// start the loop (which yields before reading), never block.
+    /// </param>
+    public OutboundBuffer(int limit, Action<OutboundBuffer>? started = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         _limit = limit;
+        _started = started;
     }
 
-    public PipeReader Reader => _pipe.Reader;
+    /// <summary>The send loop's end of the pipe; it exists once the loop has been started.</summary>
+    public PipeReader Reader => Volatile.Read(ref _pipe)?.Reader ?? throw new InvalidOperationException("the outbound pipe has not been started");
 
     public long QueuedBytes => Volatile.Read(ref _queued);
 
@@ -41,8 +58,9 @@ internal sealed class OutboundBuffer
                 return false;
             }
 
-            _pipe.Writer.Write(data);
-            Commit();
+            var writer = EnsurePipe().Writer;
+            writer.Write(data);
+            Commit(writer);
             return true;
         }
     }
@@ -65,9 +83,9 @@ internal sealed class OutboundBuffer
             }
 
             queuedWhenRefused = 0;
-
-            writer.WriteMessage(message, _pipe.Writer);
-            Commit();
+            var output = EnsurePipe().Writer;
+            writer.WriteMessage(message, output);
+            Commit(output);
             return true;
         }
     }
@@ -105,7 +123,12 @@ internal sealed class OutboundBuffer
     }
 
     /// <summary>No more writes; the send loop drains what is queued and ends.</summary>
-    public void Complete(string? reason)
+    /// <param name="reason">Why, for the exception later senders get.</param>
+    /// <param name="graceful">
+    /// Whether the send side must still be shut down properly (a FIN): then the loop is started even if nothing
+    /// was ever sent. An abort passes false, so a connection that never sent starts nothing on its way out.
+    /// </param>
+    public void Complete(string? reason, bool graceful = true)
     {
         TaskCompletionSource? toSignal;
         lock (_gate)
@@ -119,7 +142,11 @@ internal sealed class OutboundBuffer
             _completedReason = reason;
             toSignal = _spaceAvailable;
             _spaceAvailable = null;
-            _pipe.Writer.Complete();
+            // A graceful close of a connection that never sent still needs the loop, to shut the send side down.
+            if (graceful || _pipe is not null)
+            {
+                EnsurePipe().Writer.Complete();
+            }
         }
 
         toSignal?.TrySetResult();
@@ -135,11 +162,24 @@ internal sealed class OutboundBuffer
         return _queued < _limit;
     }
 
-    private void Commit()
+    private Pipe EnsurePipe()
     {
-        var written = _pipe.Writer.UnflushedBytes;
+        if (_pipe is { } pipe)
+        {
+            return pipe;
+        }
+
+        pipe = new Pipe(s_pipeOptions);
+        Volatile.Write(ref _pipe, pipe);
+        _started?.Invoke(this);
+        return pipe;
+    }
+
+    private void Commit(PipeWriter writer)
+    {
+        var written = writer.UnflushedBytes;
         _queued += written;
         // The pipe never pauses (threshold 0), so this flush completes synchronously: it only wakes the send loop.
-        _ = _pipe.Writer.FlushAsync(CancellationToken.None);
+        _ = writer.FlushAsync(CancellationToken.None);
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
     private long _messagesSent;
     private long _messagesReceived;
     private int _disposed;
+    private ConcurrentDictionary<string, object?>? _items;
 
     private SwitchboardConnection(ConnectionOptions options)
     {
@@ -73,7 +74,24 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
     public CancellationToken Closed => _closedCts.Token;
 
     /// <summary>Application state attached to this connection (a nick, a room, a protocol mode).</summary>
-    public ConcurrentDictionary<string, object?> Items { get; } = new();
+    /// <remarks>
+    /// Created on first use: an empty concurrent dictionary is about half a kilobyte, which ten thousand idle
+    /// connections that never use it would pay for nothing.
+    /// </remarks>
+    public ConcurrentDictionary<string, object?> Items
+    {
+        get
+        {
+            var items = Volatile.Read(ref _items);
+            if (items is null)
+            {
+                Interlocked.CompareExchange(ref _items, new ConcurrentDictionary<string, object?>(), null);
+                items = _items!;
+            }
+
+            return items;
+        }
+    }
 
     /// <summary>The bytes received from the peer. One reader at a time.</summary>
     public PipeReader Input => _input ?? throw new InvalidOperationException("the connection is not connected");
@@ -123,10 +141,10 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
         LocalEndPoint = transport.LocalEndPoint;
         RemoteEndPoint = transport.RemoteEndPoint;
         _input = new CountingPipeReader(transport.Pipe.Input);
-        _outbound = new OutboundBuffer(_options.MaxOutboundBufferSize);
+        // The send loop starts with the first send (or the close): see OutboundBuffer.
+        _outbound = new OutboundBuffer(_options.MaxOutboundBufferSize, outbound => _sendLoop = SendLoopAsync(outbound, transport));
         ConfigureSocket(transport.Socket, kind);
         ConnectedAt = DateTimeOffset.UtcNow;
-        _sendLoop = SendLoopAsync(_outbound, transport);
         StartIdleTimer();
         SetState(ConnectionState.Connected, null);
     }
@@ -210,7 +228,8 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         _idleTimer?.Dispose();
-        _outbound?.Complete(CloseReason);
+        // Closed, not closing: nothing is flushed any more, so a send loop that never started stays unstarted.
+        _outbound?.Complete(CloseReason, graceful: false);
         SetState(ConnectionState.Closed, CloseReason);
         try
         {

@@ -1,0 +1,34 @@
+namespace Switchboard.Cli.Commands.Bench;
+
+/// <summary>Opens the clients of a run, a bounded number at a time, before the clock starts.</summary>
+internal static class BenchClients
+{
+    public static async Task<BenchConnection[]> ConnectAsync(BenchSettings settings, int count, int concurrency, CancellationToken cancellationToken, bool blocking = false)
+    {
+        var connections = new BenchConnection[count];
+        try
+        {
+            await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (i, ct) =>
+            {
+                connections[i] = await BenchConnection.ConnectAsync(settings.Target, settings.Tls, ct, blocking);
+            });
+            return connections;
+        }
+        catch
+        {
+            await DisposeAsync(connections);
+            throw;
+        }
+    }
+
+    public static async Task DisposeAsync(BenchConnection?[] connections)
+    {
+        foreach (var connection in connections)
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+}
