@@ -7,7 +7,9 @@ namespace Switchboard.Chat.Storage;
 /// The single writer of the store. Operations queue in a bounded channel; the writer takes everything queued
 /// (up to <see cref="MaxBatchSize"/>), applies it in ONE transaction, commits (one fsync), and only then runs
 /// each operation's delivery, in id order. While a commit is on disk, the next batch gathers by itself, so the
-/// cost of a commit is shared by every message that arrived during it.
+/// cost of a commit is shared by every message that arrived during it. Delivery runs on its own task, one batch
+/// behind: the next commit starts while the previous batch is still being fanned out, instead of every line
+/// waiting for both its own commit and the delivery of the batch before it.
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -15,8 +17,14 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private readonly ChatStore _store;
     private readonly ILogger _logger;
+    // A few committed batches may wait for delivery; beyond that the commit loop waits, so a slow fan-out slows
+    // the writers instead of queuing without bound.
+    private const int DeliveryBacklog = 4;
+
     private readonly Channel<StoreOperation> _queue;
+    private readonly Channel<List<StoreOperation>> _committed;
     private readonly Task _loop;
+    private readonly Task _delivery;
     private long _lastId;
     private long _batches;
     private long _messages;
@@ -30,7 +38,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _logger = logger;
         _lastId = store.LastId;
         _queue = Channel.CreateBounded<StoreOperation>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _committed = Channel.CreateBounded<List<StoreOperation>>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(RunAsync);
+        _delivery = Task.Run(DeliverAsync);
     }
 
     /// <summary>The highest id assigned (committed, or in the batch being committed).</summary>
@@ -63,32 +73,48 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        await _delivery;
     }
 
     private async Task RunAsync()
     {
-        var batch = new List<StoreOperation>(MaxBatchSize);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatchSize && reader.TryRead(out var operation))
+            while (await reader.WaitToReadAsync())
             {
-                batch.Add(operation);
-            }
-
-            if (Commit(batch))
-            {
-                foreach (var operation in batch)
+                var batch = new List<StoreOperation>(Math.Min(MaxBatchSize, reader.Count + 1));
+                while (batch.Count < MaxBatchSize && reader.TryRead(out var operation))
                 {
-                    try
-                    {
-                        operation.Committed();
-                    }
-                    catch (Exception ex)
-                    {
-                        StoreLog.DeliveryFailed(_logger, ex);
-                    }
+                    batch.Add(operation);
+                }
+
+                if (Commit(batch))
+                {
+                    // Delivered in commit order by the single delivery task.
+                    await _committed.Writer.WriteAsync(batch);
+                }
+            }
+        }
+        finally
+        {
+            _committed.Writer.TryComplete();
+        }
+    }
+
+    private async Task DeliverAsync()
+    {
+        await foreach (var batch in _committed.Reader.ReadAllAsync())
+        {
+            foreach (var operation in batch)
+            {
+                try
+                {
+                    operation.Committed();
+                }
+                catch (Exception ex)
+                {
+                    StoreLog.DeliveryFailed(_logger, ex);
                 }
             }
         }
