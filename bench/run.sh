@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the table of docs/BENCHMARKS.md in one go (about 5 minutes; under 10 on this 2-core machine):
+# Reproduces the table of docs/BENCHMARKS.md in one go (about 6 minutes; under 10 on this 2-core machine):
 # builds Release, starts our echo servers (and the chat server when `switchboard serve` exists), takes the
 # reference figures (iperf3, sockperf) in the same run, runs every `switchboard bench` scenario and the
 # BenchmarkDotNet micro-benchmarks, and writes everything to bench/results/<UTC time>/ with summary.md.
