@@ -15,11 +15,11 @@ needs=(
   chromium:chromium
   chromedriver:chromium-driver
   Xvfb:xvfb
-  kill:procps
   dbus-run-session:dbus-daemon
 )
 # Files that belong to packages without a program on PATH.
 files=(
+  /bin/kill:procps
   /usr/lib/x86_64-linux-gnu/qt5/examples/network/fortuneserver/fortuneserver:qtbase5-examples
   /usr/lib/python3/dist-packages/PyQt5/QtNetwork.abi3.so:python3-pyqt5
   /usr/libexec/at-spi-bus-launcher:at-spi2-core
