@@ -44,7 +44,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   echo "Installing test peers: ${missing[*]}" >&2
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 dotnet test Switchboard.sln -c Release "$@"
