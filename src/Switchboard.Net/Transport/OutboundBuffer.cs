@@ -66,15 +66,23 @@ internal sealed class OutboundBuffer
     }
 
     /// <summary>Queues one framed message unless the buffer is full.</summary>
-    public bool TryWrite<T>(IMessageWriter<T> writer, T message)
+    public bool TryWrite<T>(IMessageWriter<T> writer, T message) => TryWrite(writer, message, out _);
+
+    /// <summary>
+    /// Queues one framed message unless the buffer is full; <paramref name="queuedWhenRefused"/> is what was queued
+    /// at the moment of the refusal (read under the lock: the send loop may drain the buffer right after).
+    /// </summary>
+    public bool TryWrite<T>(IMessageWriter<T> writer, T message, out long queuedWhenRefused)
     {
         lock (_gate)
         {
+            queuedWhenRefused = _queued;
             if (!CanWrite())
             {
                 return false;
             }
 
+            queuedWhenRefused = 0;
             var output = EnsurePipe().Writer;
             writer.WriteMessage(message, output);
             Commit(output);

@@ -22,7 +22,7 @@ public sealed partial class SwitchboardConnection
     public ValueTask SendAsync<T>(IMessageWriter<T> writer, T message, CancellationToken cancellationToken = default)
     {
         var outbound = Outbound;
-        if (outbound.TryWrite(writer, message))
+        if (outbound.TryWrite(writer, message, out var queued))
         {
             Interlocked.Increment(ref _messagesSent);
             return ValueTask.CompletedTask;
@@ -30,7 +30,8 @@ public sealed partial class SwitchboardConnection
 
         if (_options.Backpressure == BackpressureMode.FailFast)
         {
-            throw new OutboundBufferFullException(outbound.QueuedBytes, outbound.Limit);
+            // The count that caused the refusal, not a fresh read: the send loop may have drained some since.
+            throw new OutboundBufferFullException(queued, outbound.Limit);
         }
 
         return SendSlowAsync(outbound, writer, message, cancellationToken);

@@ -11,8 +11,10 @@ internal sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _stdout = [];
+    private readonly StringBuilder _stdoutPending = new();
     private readonly List<string> _stderr = [];
     private readonly Lock _gate = new();
+    private Task _stdoutPump = Task.CompletedTask;
 
     private ChildProcess(Process process) => _process = process;
 
@@ -20,13 +22,18 @@ internal sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>
+    /// Stdout split into lines at LF, CR or CRLF, as a terminal would show them. The last element is the line still
+    /// being written, if any: an interactive prompt stays open (no line end) while the user types, and what is on
+    /// it must be visible too.
+    /// </summary>
     public IReadOnlyList<string> Output
     {
         get
         {
             lock (_gate)
             {
-                return [.. _stdout];
+                return _stdoutPending.Length == 0 ? [.. _stdout] : [.. _stdout, _stdoutPending.ToString()];
             }
         }
     }
@@ -68,16 +75,6 @@ internal sealed class ChildProcess : IDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (child._gate)
-                {
-                    child._stdout.Add(e.Data);
-                }
-            }
-        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -93,9 +90,74 @@ internal sealed class ChildProcess : IDisposable
             throw new InvalidOperationException($"could not start {fileName}");
         }
 
-        process.BeginOutputReadLine();
+        child._stdoutPump = child.PumpStdoutAsync();
         process.BeginErrorReadLine();
         return child;
+    }
+
+    private async Task PumpStdoutAsync()
+    {
+        var reader = _process.StandardOutput;
+        var buffer = new char[4096];
+        var lastWasCr = false;
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await reader.ReadAsync(buffer);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                read = 0;
+            }
+
+            lock (_gate)
+            {
+                if (read == 0)
+                {
+                    if (_stdoutPending.Length > 0)
+                    {
+                        _stdout.Add(_stdoutPending.ToString());
+                        _stdoutPending.Clear();
+                    }
+
+                    return;
+                }
+
+                foreach (var c in buffer.AsSpan(0, read))
+                {
+                    if (c == '\n' && lastWasCr)
+                    {
+                        // The LF of a CRLF: the line already ended at the CR.
+                    }
+                    else if (c is '\r' or '\n')
+                    {
+                        _stdout.Add(_stdoutPending.ToString());
+                        _stdoutPending.Clear();
+                    }
+                    else
+                    {
+                        _stdoutPending.Append(c);
+                    }
+
+                    lastWasCr = c == '\r';
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits (bounded) for stdout to be read to its end once the process has exited.</summary>
+    private async Task ReadToEndAsync()
+    {
+        try
+        {
+            await _stdoutPump.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+            // A grandchild holds the pipe open; the output so far is all there is.
+        }
     }
 
     public async Task WriteLineAsync(string line)
@@ -146,6 +208,7 @@ internal sealed class ChildProcess : IDisposable
     {
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
+        await ReadToEndAsync();
         return _process.ExitCode;
     }
 
@@ -170,6 +233,7 @@ internal sealed class ChildProcess : IDisposable
 
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
+        await ReadToEndAsync();
         return _process.ExitCode;
     }
 

@@ -16,8 +16,9 @@ public sealed class ChatTerminalTests
         var script = Peers.Require("script", "util-linux");
         await using var server = await TestServer.StartAsync();
         var command = $"dotnet {SwitchboardCli.DllPath} chat 127.0.0.1:{server.Port} --nick typist";
-        using var terminal = ChildProcess.Start(script, ["-qfec", command, "/dev/null"]);
+        // other is in the lobby first, so the typist's nick change cannot happen before it is there to see it.
         await using var other = await server.JoinAsync("other");
+        using var terminal = ChildProcess.Start(script, ["-qfec", command, "/dev/null"]);
         await other.WaitForContainsAsync("is now known as typist", Timeout);
 
         await terminal.WriteRawAsync("half-typed");

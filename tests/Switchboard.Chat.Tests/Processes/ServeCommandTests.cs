@@ -20,6 +20,10 @@ public sealed class ServeCommandTests
             await alice.SendLineAsync("/oper from-env");
             await alice.WaitForContainsAsync("you are now an operator");
             await alice.SendLineAsync("last words before shutdown");
+            // Order the line before the signal: one still in the socket when SIGTERM lands is not the server's yet,
+            // and shutdown rightly stops reading. The /history answer comes after the line has been taken.
+            await alice.SendLineAsync("/history 1");
+            await alice.WaitForContainsAsync("<alice> last words before shutdown");
 
             Assert.Equal(0, await server.TerminateAsync(Timeout));
             await alice.WaitForContainsAsync("*** server shutting down");

@@ -168,6 +168,15 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         await using var sink = await LineClient.ConnectAsync(server.Port, receiveBuffer: 4096, read: false);
         await sink.SendLineAsync("/nick sink");
         await sink.SendLineAsync("/join sink");
+        // sink reads nothing, so ask the server when its two commands have been taken: until then there is no
+        // session named "sink", and the loop below would end at once and leave sink to be closed by its own side.
+        var joined = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!server.Server.GetSessions().Any(s => s.Nick == "sink" && s.Room == "sink"))
+        {
+            Assert.True(DateTime.UtcNow < joined, "the never-reading client never got its nick and room");
+            await Task.Delay(20);
+        }
+
         await using var loud = await server.JoinAsync("loud");
         await loud.SendLineAsync("/join sink");
         await loud.WaitForContainsAsync("loud joined #sink");

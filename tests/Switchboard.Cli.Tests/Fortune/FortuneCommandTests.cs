@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Switchboard.Cli.Tests.Fortune.Harness;
+using Switchboard.Cli.Tests.Infrastructure;
 using Switchboard.Net.Qt.Fortune;
 
 namespace Switchboard.Cli.Tests.Fortune;
@@ -72,7 +73,7 @@ public sealed class FortuneCommandTests
 
         // A socket file nobody listens on. Not made with a .NET Socket: .NET unlinks the file when it closes one.
         string stale = tmp.File("stale");
-        await using (PeerProcess maker = PeerProcess.Start(Peers.Python, ["-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", stale]))
+        await using (ExternalProcess maker = ExternalProcess.Start(Peers.Python, ["-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", stale], closeInput: true))
         {
             Assert.Equal(0, await maker.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         }
@@ -179,7 +180,7 @@ public sealed class FortuneCommandTests
         using var tmp = new TempFolder();
         string path = tmp.File("fortune");
         await using ServeProcess server = await SwitchboardCli.ServeAsync(["--local", path]);
-        await using (PeerProcess kill = PeerProcess.Start(Peers.Kill, ["-TERM", $"{server.Process.Id}"]))
+        await using (ExternalProcess kill = ExternalProcess.Start(Peers.Kill, ["-TERM", $"{server.Process.Id}"], closeInput: true))
         {
             Assert.Equal(0, await kill.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         }

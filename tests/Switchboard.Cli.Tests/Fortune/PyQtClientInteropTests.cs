@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchboard.Cli.Tests.Fortune.Harness;
+using Switchboard.Cli.Tests.Infrastructure;
 
 namespace Switchboard.Cli.Tests.Fortune;
 
@@ -68,9 +69,8 @@ public sealed class PyQtClientInteropTests
 
     private static async Task<string[]> RunClientAsync(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        await using PeerProcess client = PeerProcess.Start(Peers.Python, [Peers.Script("qt_fortune_client.py"), .. arguments], environment);
+        await using ExternalProcess client = ExternalProcess.Start(Peers.Python, [Peers.Script("qt_fortune_client.py"), .. arguments], environment, closeInput: true);
         int exit = await client.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        await Task.Delay(50);
         Assert.True(exit == 0, $"the PyQt5 client exited with {exit}: {client.Stderr}");
         return JsonSerializer.Deserialize<string[]>(client.Stdout) ?? [];
     }

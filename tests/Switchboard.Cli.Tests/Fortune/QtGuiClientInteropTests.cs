@@ -1,4 +1,5 @@
 using Switchboard.Cli.Tests.Fortune.Harness;
+using Switchboard.Cli.Tests.Infrastructure;
 
 namespace Switchboard.Cli.Tests.Fortune;
 

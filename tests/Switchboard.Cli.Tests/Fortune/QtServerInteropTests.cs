@@ -1,4 +1,5 @@
 using Switchboard.Cli.Tests.Fortune.Harness;
+using Switchboard.Cli.Tests.Infrastructure;
 using Switchboard.Net.Qt.Fortune;
 
 namespace Switchboard.Cli.Tests.Fortune;

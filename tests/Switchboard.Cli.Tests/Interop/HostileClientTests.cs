@@ -84,7 +84,7 @@ public sealed class HostileClientTests
     [Fact]
     public async Task Well_behaved_clients_keep_talking_while_hostile_ones_are_cut_off_or_contained()
     {
-        var (server, port) = await SwitchboardServer.ListenAsync("--mode", "relay");
+        var (server, port) = await SwitchboardCli.ListenAsync("--mode", "relay");
         await using var _ = server;
         using var alice = await LineClient.ConnectAsync(port);
         using var bob = await LineClient.ConnectAsync(port);

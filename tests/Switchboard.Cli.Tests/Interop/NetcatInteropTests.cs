@@ -10,7 +10,7 @@ public sealed class NetcatInteropTests
     [Fact]
     public async Task Three_nc_clients_on_a_relay_each_line_reaches_the_other_two_utf8_intact()
     {
-        var (server, port) = await SwitchboardServer.ListenAsync("--mode", "relay");
+        var (server, port) = await SwitchboardCli.ListenAsync("--mode", "relay");
         await using var _ = server;
         var portText = port.ToString(CultureInfo.InvariantCulture);
         await using var alice = ExternalProcess.Start(Peers.Nc, ["127.0.0.1", portText]);
@@ -33,7 +33,7 @@ public sealed class NetcatInteropTests
     [Fact]
     public async Task Echo_returns_megabytes_of_random_bytes_unchanged()
     {
-        var (server, port) = await SwitchboardServer.ListenAsync("--mode", "echo");
+        var (server, port) = await SwitchboardCli.ListenAsync("--mode", "echo");
         await using var _ = server;
         var data = new byte[8 * 1024 * 1024];
         Random.Shared.NextBytes(data);
@@ -68,9 +68,9 @@ public sealed class NetcatInteropTests
     [Fact]
     public async Task Connect_is_a_netcat_stdin_goes_out_and_the_reply_comes_back_on_stdout()
     {
-        var (server, port) = await SwitchboardServer.ListenAsync("--mode", "echo");
+        var (server, port) = await SwitchboardCli.ListenAsync("--mode", "echo");
         await using var _ = server;
-        await using var client = ExternalProcess.Switchboard("connect", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
+        await using var client = SwitchboardCli.Start("connect", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
         await client.WriteLineAsync("ping ✓");
         await client.WaitForLineAsync("^ping ✓$");
         client.CloseInput();
@@ -81,9 +81,9 @@ public sealed class NetcatInteropTests
     [Fact]
     public async Task Connect_sends_crlf_when_asked()
     {
-        var (server, port) = await SwitchboardServer.ListenAsync("--mode", "echo");
+        var (server, port) = await SwitchboardCli.ListenAsync("--mode", "echo");
         await using var _ = server;
-        await using var client = ExternalProcess.Switchboard("connect", "--crlf", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
+        await using var client = SwitchboardCli.Start("connect", "--crlf", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
         await client.WriteLineAsync("line");
         client.CloseInput();
         Assert.Equal(0, await client.WaitForExitAsync());
@@ -93,9 +93,9 @@ public sealed class NetcatInteropTests
     [Fact]
     public async Task Connect_hex_sends_hex_input_as_bytes_and_dumps_what_comes_back()
     {
-        var (server, port) = await SwitchboardServer.ListenAsync("--mode", "echo");
+        var (server, port) = await SwitchboardCli.ListenAsync("--mode", "echo");
         await using var _ = server;
-        await using var client = ExternalProcess.Switchboard("connect", "--hex", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
+        await using var client = SwitchboardCli.Start("connect", "--hex", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
         await client.WriteLineAsync("48 69 00 ff");
         await client.WaitForLineAsync(@"^00000000  48 69 00 ff .*\|Hi\.\.\|$");
         await client.WriteLineAsync("zz");
@@ -105,7 +105,7 @@ public sealed class NetcatInteropTests
     [Fact]
     public async Task Print_mode_shows_each_line_with_its_sender_and_sends_stdin_to_every_client()
     {
-        var (server, port) = await SwitchboardServer.ListenAsync();
+        var (server, port) = await SwitchboardCli.ListenAsync();
         await using var _ = server;
         // -N: shut the socket down at end of stdin, so the server sees the client leave.
         await using var nc = ExternalProcess.Start(Peers.Nc, ["-N", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
@@ -121,10 +121,10 @@ public sealed class NetcatInteropTests
     [Fact]
     public async Task Udp_listen_echoes_datagrams_to_connect_udp()
     {
-        var process = ExternalProcess.Switchboard("listen", "--udp", "--port", "0", "--mode", "echo");
+        var process = SwitchboardCli.Start("listen", "--udp", "--port", "0", "--mode", "echo");
         await using var server = process;
         var port = (await process.WaitForLineAsync(@"listening on udp 127\.0\.0\.1:(\d+)", stderr: true)).Groups[1].Value;
-        await using var client = ExternalProcess.Switchboard("connect", "--udp", "--timeout", "1s", "127.0.0.1", port);
+        await using var client = SwitchboardCli.Start("connect", "--udp", "--timeout", "1s", "127.0.0.1", port);
         await client.WriteLineAsync("datagram ✓");
         await client.WaitForLineAsync("^datagram ✓$");
         client.CloseInput();
@@ -138,7 +138,7 @@ public sealed class NetcatInteropTests
         probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         var port = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Port;
         probe.Close();
-        await using var client = ExternalProcess.Switchboard("connect", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
+        await using var client = SwitchboardCli.Start("connect", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(4, await client.WaitForExitAsync());
         Assert.Equal($"switchboard connect: connection refused by 127.0.0.1:{port}", client.Stderr.Trim());
     }
@@ -156,13 +156,13 @@ public sealed class NetcatInteropTests
     [Fact]
     public async Task Bad_usage_exits_non_zero_and_says_what_is_wrong()
     {
-        await using var listen = ExternalProcess.Switchboard("listen");
+        await using var listen = SwitchboardCli.Start("listen");
         Assert.Equal(2, await listen.WaitForExitAsync());
         Assert.Contains("--port N or --unix PATH", listen.Stderr);
-        await using var connect = ExternalProcess.Switchboard("connect", "127.0.0.1", "99999");
+        await using var connect = SwitchboardCli.Start("connect", "127.0.0.1", "99999");
         Assert.Equal(2, await connect.WaitForExitAsync());
         Assert.Contains("PORT must be a number from 1 to 65535", connect.Stderr);
-        await using var timeout = ExternalProcess.Switchboard("connect", "--timeout", "soon", "127.0.0.1", "80");
+        await using var timeout = SwitchboardCli.Start("connect", "--timeout", "soon", "127.0.0.1", "80");
         Assert.NotEqual(0, await timeout.WaitForExitAsync());
         Assert.Contains("'soon' is not a duration", timeout.Stderr);
     }
@@ -170,7 +170,7 @@ public sealed class NetcatInteropTests
     [Fact]
     public async Task Sigterm_shuts_listen_down_gracefully()
     {
-        var (server, port) = await SwitchboardServer.ListenAsync("--mode", "relay");
+        var (server, port) = await SwitchboardCli.ListenAsync("--mode", "relay");
         await using var _ = server;
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync("127.0.0.1", port);

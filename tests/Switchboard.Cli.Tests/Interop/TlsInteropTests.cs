@@ -17,7 +17,7 @@ public sealed class TlsInteropTests
     [Fact]
     public async Task Openssl_s_client_talks_to_listen_tls()
     {
-        var (server, port) = await SwitchboardServer.ListenAsync("--tls", "--cert", TestFiles.CertificatePem, "--key", TestFiles.KeyPem, "--mode", "echo");
+        var (server, port) = await SwitchboardCli.ListenAsync("--tls", "--cert", TestFiles.CertificatePem, "--key", TestFiles.KeyPem, "--mode", "echo");
         await using var _ = server;
         await using var client = ExternalProcess.Start(Peers.OpenSsl, ["s_client", "-connect", $"127.0.0.1:{port}", "-CAfile", TestFiles.CertificatePem, "-verify_return_error", "-quiet"]);
         await client.WriteLineAsync("over tls ✓");
@@ -30,7 +30,6 @@ public sealed class TlsInteropTests
     {
         var port = FreePort();
         await using var server = ExternalProcess.Start(Peers.OpenSsl, ["s_server", "-accept", $"127.0.0.1:{port}", "-cert", TestFiles.CertificatePem, "-key", TestFiles.KeyPem, "-quiet"]);
-        await server.WaitForLineAsync("ACCEPT", stderr: false, timeout: TimeSpan.FromSeconds(20)).ContinueWith(_ => { }, TaskScheduler.Default);
         await using var client = await ConnectWithRetryAsync(port, ["--tls", "--ca", TestFiles.CertificatePem]);
         await client.WriteLineAsync("hello s_server");
         await server.WaitForLineAsync("^hello s_server$");
@@ -44,7 +43,7 @@ public sealed class TlsInteropTests
         var port = FreePort();
         await using var server = ExternalProcess.Start(Peers.OpenSsl, ["s_server", "-accept", $"127.0.0.1:{port}", "-cert", TestFiles.CertificatePem, "-key", TestFiles.KeyPem, "-quiet"]);
         await WaitForPortAsync(port);
-        await using var client = ExternalProcess.Switchboard("connect", "--tls", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
+        await using var client = SwitchboardCli.Start("connect", "--tls", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(6, await client.WaitForExitAsync());
         Assert.Contains("certificate", client.Stderr);
         Assert.Single(client.Stderr.Trim().Split('\n'));
@@ -53,7 +52,7 @@ public sealed class TlsInteropTests
     private static async Task<ExternalProcess> ConnectWithRetryAsync(int port, string[] extra)
     {
         await WaitForPortAsync(port);
-        return ExternalProcess.Switchboard(["connect", .. extra, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
+        return SwitchboardCli.Start(["connect", .. extra, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
     }
 
     private static async Task WaitForPortAsync(int port)

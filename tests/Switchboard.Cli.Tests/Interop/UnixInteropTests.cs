@@ -8,7 +8,7 @@ public sealed class UnixInteropTests
     public async Task Socat_talks_to_listen_unix()
     {
         var path = TestFiles.TempPath(".sock");
-        await using var server = await SwitchboardServer.ListenUnixAsync(path, "--mode", "echo");
+        await using var server = await SwitchboardCli.ListenUnixAsync(path, "--mode", "echo");
         await using var socat = ExternalProcess.Start(Peers.Socat, ["-", $"UNIX-CONNECT:{path}"]);
         await socat.WriteLineAsync("through a unix socket ✓");
         await socat.WaitForLineAsync("^through a unix socket ✓$");
@@ -26,7 +26,7 @@ public sealed class UnixInteropTests
             await Task.Delay(50);
         }
 
-        await using var client = ExternalProcess.Switchboard("connect", "--unix", path);
+        await using var client = SwitchboardCli.Start("connect", "--unix", path);
         await client.WriteLineAsync("to socat ✓");
         await client.WaitForLineAsync("^to socat ✓$");
         client.CloseInput();
@@ -37,8 +37,8 @@ public sealed class UnixInteropTests
     public async Task Listen_unix_refuses_a_path_a_live_server_owns()
     {
         var path = TestFiles.TempPath(".sock");
-        await using var first = await SwitchboardServer.ListenUnixAsync(path, "--mode", "echo");
-        await using var second = ExternalProcess.Switchboard("listen", "--unix", path);
+        await using var first = await SwitchboardCli.ListenUnixAsync(path, "--mode", "echo");
+        await using var second = SwitchboardCli.Start("listen", "--unix", path);
         Assert.Equal(7, await second.WaitForExitAsync());
         Assert.Contains("another server is listening", second.Stderr);
         await using var socat = ExternalProcess.Start(Peers.Socat, ["-", $"UNIX-CONNECT:{path}"]);

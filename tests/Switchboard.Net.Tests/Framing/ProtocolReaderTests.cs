@@ -7,7 +7,9 @@ namespace Switchboard.Net.Tests.Framing;
 
 public sealed class ProtocolReaderTests
 {
-    private static readonly CancellationToken Timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token;
+    // A fresh token per use: one static token would start counting when the class loads and, on a busy machine,
+    // run out for the tests that happen to be scheduled last.
+    private static CancellationToken Timeout => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
 
     [Fact]
     public async Task Reads_messages_written_in_pieces_then_reports_completion()

@@ -252,8 +252,10 @@ public abstract partial class ConnectionBehaviourTests
             {
                 await c.Input.ReadAsync(c.Closed);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
             {
+                // The abort tears the transport down before it cancels Closed, so the pending read may end
+                // either way; what matters is why the connection closed.
             }
 
             closed.SetResult(c.CloseReason);
@@ -336,16 +338,24 @@ public abstract partial class ConnectionBehaviourTests
 
             return Task.Delay(Timeout.Infinite, c.Closed).ContinueWith(_ => { }, TaskScheduler.Default);
         });
+        // Wait for each handler, not just the registry: a connection is registered a moment before its handler
+        // runs, so with only the count to go on the sleeper's handler could come first and be taken for the reader.
         await using var reader = await ConnectAsync(listener);
-        await TestTimeout.UntilAsync(() => listener.Connections.Count == 1, "the reader is registered");
+        await TestTimeout.UntilAsync(() => { lock (accepted) { return accepted.Count == 1; } }, "the reader's handler runs");
         await using var sleeper = await ConnectAsync(listener);
-        await TestTimeout.UntilAsync(() => listener.Connections.Count == 2, "the sleeper is registered");
+        await TestTimeout.UntilAsync(() => { lock (accepted) { return accepted.Count == 2; } }, "the sleeper's handler runs");
         var readerOnServer = accepted[0];
         var dropped = new TaskCompletionSource<string>();
         listener.Connections.SlowConsumerDropped += (_, reason) => dropped.TrySetResult(reason);
         var line = Encoding.UTF8.GetBytes(new string('x', 1000) + "\n");
         const int count = 20_000;
         var lines = reader.CreateReader(new LineReader());
+        // Pace the broadcast to the reading client, which must never be the one dropped: at most 8 lines are ahead
+        // of what it has read. Its server-side queue can hold twice that (the send loop releases a slice only after
+        // its flush, which the client may already have read), 16 lines, still under the 16 KiB limit. The reader hands
+        // back a credit per line, so the pace is the reader's own; the sleep-and-poll this replaces made the run
+        // take most of the timeout.
+        using var credits = new SemaphoreSlim(8);
         var readAll = Task.Run(async () =>
         {
             for (var i = 0; i < count; i++)
@@ -353,17 +363,13 @@ public abstract partial class ConnectionBehaviourTests
                 var result = await lines.ReadAsync(TestTimeout.Token());
                 Assert.False(result.IsCompleted, $"the reader was cut off after {i} lines");
                 Assert.Equal(1000, result.Message.Length);
+                credits.Release();
             }
         });
         for (var i = 0; i < count; i++)
         {
+            Assert.True(await credits.WaitAsync(TestTimeout.Default), $"the reader stopped reading after {i} lines");
             listener.Connections.Broadcast(line);
-            // Pace the broadcast to the reading client, which must never be the one dropped.
-            var deadline = DateTime.UtcNow + TestTimeout.Default;
-            while (readerOnServer.QueuedBytes > 8 * 1024 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(1);
-            }
         }
 
         await readAll.Within();

@@ -37,9 +37,9 @@ internal sealed class ChatConsoleFixture : IAsyncDisposable
     public async Task<ExternalProcess> ConnectNcAsync(string nick)
     {
         var nc = ExternalProcess.Start("nc", "127.0.0.1", ChatPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await nc.WaitForStdoutAsync("Welcome", TimeSpan.FromSeconds(10));
+        await nc.WaitForStdoutAsync("Welcome", TimeSpan.FromSeconds(30));
         await nc.WriteLineAsync("/nick " + nick);
-        await nc.WaitForStdoutAsync("is now known as " + nick, TimeSpan.FromSeconds(10));
+        await nc.WaitForStdoutAsync("is now known as " + nick, TimeSpan.FromSeconds(30));
         return nc;
     }
 

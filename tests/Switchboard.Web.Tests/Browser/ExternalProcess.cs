@@ -99,6 +99,30 @@ internal sealed class ExternalProcess : IDisposable
         await _process.StandardInput.FlushAsync();
     }
 
+    /// <summary>
+    /// Writes <paramref name="line"/> every 300 ms until the process exits or <paramref name="timeout"/> passes;
+    /// returns whether it exited. Debian's nc keeps running after the server closes while its stdin is open; its
+    /// next write then meets the closed connection and it exits. A connection still up just carries the line.
+    /// </summary>
+    public async Task<bool> WriteUntilExitAsync(string line, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!_process.HasExited && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await WriteLineAsync(line);
+            }
+            catch (IOException)
+            {
+            }
+
+            await Task.Delay(300);
+        }
+
+        return _process.HasExited;
+    }
+
     public async Task<string> WaitForStdoutAsync(string contains, TimeSpan timeout)
         => await WaitForAsync(() => Stdout, contains, timeout, "stdout");
 
@@ -119,6 +143,21 @@ internal sealed class ExternalProcess : IDisposable
 
             if (_process.HasExited)
             {
+                // The exit can be seen before the last lines are delivered: read to the end (bounded), look once more.
+                try
+                {
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                }
+                catch (TimeoutException)
+                {
+                }
+
+                match = pattern.Match(read());
+                if (match.Success)
+                {
+                    return match;
+                }
+
                 break;
             }
 

@@ -52,6 +52,14 @@ internal sealed class HeadlessChromium : IDisposable
 
     public IReadOnlyCollection<IWebElement> FindAll(string css) => Driver.FindElements(By.CssSelector(css));
 
+    /// <summary>
+    /// Whether any element matching <paramref name="css"/> shows <paramref name="text"/> (its rendered text, as
+    /// <see cref="IWebElement.Text"/>), asked in one round trip: reading a thousand rows one element at a time takes
+    /// a thousand WebDriver calls, seconds per poll on a busy machine.
+    /// </summary>
+    public bool AnyShows(string css, string text)
+        => Driver.ExecuteScript("return [...document.querySelectorAll(arguments[0])].some(e => e.innerText.includes(arguments[1]));", css, text) is true;
+
     /// <summary>Polls until the condition holds; generous, because the point is correctness, not speed.</summary>
     public void WaitUntil(Func<bool> condition, string what, int seconds = 20)
     {

@@ -19,5 +19,12 @@ internal static class RepoPaths
         }
     }
 
-    public static string Screenshot(string name) => Path.Combine(Root, "docs", "screenshots", name);
+    /// <summary>
+    /// Where a test saves a screenshot: docs/screenshots when SWITCHBOARD_UPDATE_SCREENSHOTS=1 (to refresh the
+    /// pictures in the docs), else the test output folder, so an ordinary run leaves the work tree clean.
+    /// </summary>
+    public static string Screenshot(string name)
+        => Environment.GetEnvironmentVariable("SWITCHBOARD_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(Root, "docs", "screenshots", name)
+            : Path.Combine(AppContext.BaseDirectory, "screenshots", name);
 }

@@ -11,7 +11,7 @@ public sealed class ChatPageTests
         using var nc = await fixture.ConnectNcAsync("erin");
         await nc.WriteLineAsync("said before the browser came");
         // The chat does not echo to the sender: wait until the line is stored, so it is history when the page joins.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!(await fixture.Chat.GetHistoryAsync("lobby")).Any(m => m.Text == "said before the browser came") && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
@@ -32,7 +32,7 @@ public sealed class ChatPageTests
         const string fromWeb = "from the web: <b>bold?</b>";
         browser.Type("#compose", fromWeb);
         browser.Find("#say").Click();
-        await nc.WaitForStdoutAsync($"<frank@web> {fromWeb}", TimeSpan.FromSeconds(10));
+        await nc.WaitForStdoutAsync($"<frank@web> {fromWeb}", TimeSpan.FromSeconds(30));
         browser.WaitUntil(() => browser.FindAll("#messages .msg.mine .text").Any(m => m.Text == fromWeb), "the page's own message");
 
         Assert.Empty(browser.FindAll("#messages b"));

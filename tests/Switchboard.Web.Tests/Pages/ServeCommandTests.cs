@@ -14,7 +14,7 @@ public sealed partial class ServeCommandTests
         {
             using var serve = SwitchboardCli.Start("serve", "--port", "0", "--web-port", "0", "--data", data);
             var chat = await serve.WaitForStdoutMatchAsync(ChatLine(), TimeSpan.FromSeconds(60));
-            var web = await serve.WaitForStdoutMatchAsync(WebLine(), TimeSpan.FromSeconds(10));
+            var web = await serve.WaitForStdoutMatchAsync(WebLine(), TimeSpan.FromSeconds(30));
             var url = web.Groups["url"].Value;
             Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
             Assert.DoesNotContain("token", url, StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public sealed partial class ServeCommandTests
             browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.stop").Any(b => b.Enabled), "serve's listener with an enabled Stop button");
 
             using var nc = ExternalProcess.Start("nc", "127.0.0.1", chat.Groups["port"].Value);
-            await nc.WaitForStdoutAsync("Welcome", TimeSpan.FromSeconds(10));
+            await nc.WaitForStdoutAsync("Welcome", TimeSpan.FromSeconds(30));
             await nc.WriteLineAsync("/nick grace");
             browser.WaitUntil(() => browser.FindAll("#sessions tbody tr").Any(r => r.GetAttribute("data-nick") == "grace"), "grace in the connections table");
         }

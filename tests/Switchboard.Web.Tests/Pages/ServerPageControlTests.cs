@@ -39,7 +39,7 @@ public sealed class ServerPageControlTests
             server.Raise(new ConsoleEvent(DateTimeOffset.UtcNow, ConsoleEventKinds.Message, i, "storm", "lobby", $"event {i} <i>x</i>"));
         }
 
-        browser.WaitUntil(() => browser.FindAll("#events .ev").Any(e => e.Text.Contains($"event {count} <i>x</i>", StringComparison.Ordinal)), "the last event", seconds: 30);
+        browser.WaitUntil(() => browser.AnyShows("#events .ev", $"event {count} <i>x</i>"), "the last event", seconds: 30);
         var rows = browser.FindAll("#events .ev").Count;
         Assert.InRange(rows, 1, 1000);
         Assert.Empty(browser.FindAll("#events i"));

@@ -30,7 +30,7 @@ public sealed class ServerPageListenerTests
         }
 
         await alice.WriteLineAsync("the listener is stopped, we are not");
-        await bob.WaitForStdoutAsync("<alice> the listener is stopped, we are not", TimeSpan.FromSeconds(10));
+        await bob.WaitForStdoutAsync("<alice> the listener is stopped, we are not", TimeSpan.FromSeconds(30));
 
         browser.Find("#listeners tbody tr button.start").Click();
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.stop").Count == 1, "the listener shown listening again");
@@ -38,8 +38,8 @@ public sealed class ServerPageListenerTests
         Assert.Equal(port, fixture.ChatPort);
         using var carol = await fixture.ConnectNcAsync("carol");
         await bob.WriteLineAsync("welcome back, carol");
-        await carol.WaitForStdoutAsync("<bob> welcome back, carol", TimeSpan.FromSeconds(10));
-        await alice.WaitForStdoutAsync("<bob> welcome back, carol", TimeSpan.FromSeconds(10));
+        await carol.WaitForStdoutAsync("<bob> welcome back, carol", TimeSpan.FromSeconds(30));
+        await alice.WaitForStdoutAsync("<bob> welcome back, carol", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>
@@ -48,21 +48,7 @@ public sealed class ServerPageListenerTests
     /// </summary>
     private static async Task AssertTurnedAwayAsync(ExternalProcess nc)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!nc.HasExited && DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                await nc.WriteLineAsync("/nick mallory");
-            }
-            catch (IOException)
-            {
-            }
-
-            await Task.Delay(300);
-        }
-
-        Assert.True(nc.HasExited, "nc is still connected to the stopped listener:\n" + nc.Stdout);
+        Assert.True(await nc.WriteUntilExitAsync("/nick mallory", TimeSpan.FromSeconds(30)), "nc is still connected to the stopped listener:\n" + nc.Stdout);
         Assert.DoesNotContain("Welcome", nc.Stdout, StringComparison.Ordinal);
     }
 }

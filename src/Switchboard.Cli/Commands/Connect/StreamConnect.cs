@@ -99,23 +99,18 @@ internal static class StreamConnect
 
     private static async Task StdinToSocketAsync(SwitchboardConnection connection, ConnectSettings settings, CancellationToken cancellationToken)
     {
-        await using var stdin = Console.OpenStandardInput();
         if (settings.Hex)
         {
-            using var reader = new StreamReader(stdin, Encoding.UTF8);
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            await foreach (var bytes in StdinMessages.ReadAsync(hex: true, "", error => Console.Error.WriteLine($"switchboard connect: stdin: {error}; line not sent"), cancellationToken))
             {
-                if (!HexFormat.TryParse(line, out var bytes, out var error))
-                {
-                    await Console.Error.WriteLineAsync($"switchboard connect: stdin: {error}; line not sent");
-                    continue;
-                }
-
                 await connection.SendAsync(bytes, cancellationToken);
             }
 
             return;
         }
+
+        // Plain mode forwards raw bytes as they come (binary-safe), not lines.
+        await using var stdin = Console.OpenStandardInput();
 
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var converted = settings.Crlf ? new ArrayBufferWriter<byte>() : null;

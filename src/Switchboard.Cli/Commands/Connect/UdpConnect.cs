@@ -28,26 +28,10 @@ internal static class UdpConnect
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(signal.Token);
         var stdinEnded = false;
         var receiving = ReceiveAsync(udp, settings.Hex, quiet, () => Volatile.Read(ref stdinEnded), settings.Timeout);
-        using (var stdin = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8))
+        var ending = settings.Crlf ? "\r\n" : "\n";
+        await foreach (var bytes in StdinMessages.ReadAsync(settings.Hex, ending, error => Console.Error.WriteLine($"switchboard connect: stdin: {error}; line not sent"), signal.Token))
         {
-            while (await stdin.ReadLineAsync(signal.Token) is { } line)
-            {
-                byte[] bytes;
-                if (settings.Hex)
-                {
-                    if (!HexFormat.TryParse(line, out bytes, out var error))
-                    {
-                        await Console.Error.WriteLineAsync($"switchboard connect: stdin: {error}; line not sent");
-                        continue;
-                    }
-                }
-                else
-                {
-                    bytes = Encoding.UTF8.GetBytes(settings.Crlf ? line + "\r\n" : line + "\n");
-                }
-
-                await udp.SendToAsync(bytes, remote, signal.Token);
-            }
+            await udp.SendToAsync(bytes, remote, signal.Token);
         }
 
         Volatile.Write(ref stdinEnded, true);

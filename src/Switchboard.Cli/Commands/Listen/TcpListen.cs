@@ -201,29 +201,8 @@ internal static class TcpListen
 
     private static async Task StdinToAllAsync(ConnectionRegistry registry, bool hex, ILogger logger, CancellationToken cancellationToken)
     {
-        using var stdin = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8);
-        while (!cancellationToken.IsCancellationRequested)
+        await foreach (var bytes in StdinMessages.ReadAsync(hex, "\n", error => logger.LogWarning("stdin: {Error}; line not sent", error), cancellationToken))
         {
-            var text = await stdin.ReadLineAsync(cancellationToken);
-            if (text is null)
-            {
-                return;
-            }
-
-            byte[] bytes;
-            if (hex)
-            {
-                if (!HexFormat.TryParse(text, out bytes, out var error))
-                {
-                    logger.LogWarning("stdin: {Error}", error);
-                    continue;
-                }
-            }
-            else
-            {
-                bytes = Encoding.UTF8.GetBytes(text + "\n");
-            }
-
             var sent = registry.Broadcast(bytes);
             logger.LogDebug("sent {Bytes} bytes to {Count} client(s)", bytes.Length, sent);
         }

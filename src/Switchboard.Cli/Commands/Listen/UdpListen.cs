@@ -85,23 +85,8 @@ internal static class UdpListen
 
     private static async Task StdinToPeersAsync(UdpEndpoint udp, ConcurrentDictionary<IPEndPoint, DateTime> peers, bool hex, ILogger logger, CancellationToken cancellationToken)
     {
-        using var stdin = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8);
-        while (await stdin.ReadLineAsync(cancellationToken) is { } text)
+        await foreach (var bytes in StdinMessages.ReadAsync(hex, "\n", error => logger.LogWarning("stdin: {Error}; line not sent", error), cancellationToken))
         {
-            byte[] bytes;
-            if (hex)
-            {
-                if (!HexFormat.TryParse(text, out bytes, out var error))
-                {
-                    logger.LogWarning("stdin: {Error}", error);
-                    continue;
-                }
-            }
-            else
-            {
-                bytes = Encoding.UTF8.GetBytes(text + "\n");
-            }
-
             foreach (var peer in LivePeers(peers))
             {
                 await udp.SendToAsync(bytes, peer, cancellationToken);

@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using Switchboard.Cli.Tests.Infrastructure;
+
 namespace Switchboard.Cli.Tests.Fortune.Harness;
 
 /// <summary>What one of Qt's GUI fortune clients showed: its labels, and any error boxes.</summary>
@@ -19,9 +21,8 @@ internal static class QtGuiClient
 
         // A fresh runtime folder each time: the accessibility bus leaves its socket there, and a stale one breaks the next run.
         using var runtime = new TempFolder();
-        await using PeerProcess xvfb = PeerProcess.Start(Peers.Xvfb, ["-displayfd", "1", "-nolisten", "tcp"]);
-        await xvfb.WaitUntilAsync(() => xvfb.Stdout.Contains('\n', StringComparison.Ordinal), TimeSpan.FromSeconds(30), "display number");
-        string display = xvfb.Stdout.Trim();
+        await using ExternalProcess xvfb = ExternalProcess.Start(Peers.Xvfb, ["-displayfd", "1", "-nolisten", "tcp"], closeInput: true);
+        string display = (await xvfb.WaitForLineAsync(@"^\d+$", timeout: TimeSpan.FromSeconds(30))).Value;
 
         var environment = new Dictionary<string, string>
         {
@@ -29,9 +30,8 @@ internal static class QtGuiClient
             ["XDG_RUNTIME_DIR"] = runtime.Path,
             ["TMPDIR"] = runtime.Path,
         };
-        await using PeerProcess session = PeerProcess.Start(dbus, ["--", python, driver, program, .. form, "--timeout-s", "30"], environment);
+        await using ExternalProcess session = ExternalProcess.Start(dbus, ["--", python, driver, program, .. form, "--timeout-s", "30"], environment, closeInput: true);
         int exit = await session.WaitForExitAsync(TimeSpan.FromSeconds(90));
-        await Task.Delay(50);
         Assert.True(exit == 0, $"driving {Path.GetFileName(program)} failed with exit {exit}.\nstdout: {session.Stdout}\nstderr: {session.Stderr}");
         string json = session.Stdout.Split('\n').Last(l => l.StartsWith('{'));
         return JsonSerializer.Deserialize<QtGuiResult>(json, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using Switchboard.Cli.Tests.Infrastructure;
+
 namespace Switchboard.Cli.Tests.Fortune.Harness;
 
 /// <summary>One of Qt's example fortune servers, running headless with a private TMPDIR.</summary>
@@ -7,13 +9,13 @@ internal sealed class QtServer : IAsyncDisposable
 {
     private readonly TempFolder _tmp;
 
-    private QtServer(PeerProcess process, TempFolder tmp)
+    private QtServer(ExternalProcess process, TempFolder tmp)
     {
         Process = process;
         _tmp = tmp;
     }
 
-    public PeerProcess Process { get; }
+    public ExternalProcess Process { get; }
 
     public int Port { get; private set; }
 
@@ -26,7 +28,7 @@ internal sealed class QtServer : IAsyncDisposable
     public static async Task<QtServer> StartTcpAsync(string program)
     {
         var tmp = new TempFolder();
-        var server = new QtServer(PeerProcess.Start(program, [], Peers.QtEnvironment(tmp.Path)), tmp);
+        var server = new QtServer(ExternalProcess.Start(program, [], Peers.QtEnvironment(tmp.Path), closeInput: true), tmp);
         try
         {
             string ss = Peers.Ss;
@@ -47,7 +49,7 @@ internal sealed class QtServer : IAsyncDisposable
 
         // The server hangs at start when an old socket file is in the way: the folder is new, but be explicit.
         File.Delete(Path.Combine(tmp.Path, "fortune"));
-        var server = new QtServer(PeerProcess.Start(program, [], Peers.QtEnvironment(tmp.Path)), tmp);
+        var server = new QtServer(ExternalProcess.Start(program, [], Peers.QtEnvironment(tmp.Path), closeInput: true), tmp);
         try
         {
             await server.Process.WaitUntilAsync(() => File.Exists(server.SocketPath), TimeSpan.FromSeconds(30), "socket file");

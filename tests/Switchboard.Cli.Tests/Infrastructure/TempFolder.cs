@@ -1,9 +1,9 @@
-namespace Switchboard.Cli.Tests.Fortune.Harness;
+namespace Switchboard.Cli.Tests.Infrastructure;
 
 /// <summary>A private folder under the system temp folder, removed on dispose.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
-    public TempFolder() => Path = Directory.CreateTempSubdirectory("sb-fortune-").FullName;
+    public TempFolder() => Path = Directory.CreateTempSubdirectory("sb-test-").FullName;
 
     public string Path { get; }
 
