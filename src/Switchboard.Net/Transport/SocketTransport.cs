@@ -15,10 +15,24 @@ internal sealed class SocketTransport : ITransport, IDuplexPipe
     {
         Socket = socket;
         _stream = stream;
-        LocalEndPoint = socket.LocalEndPoint;
-        RemoteEndPoint = socket.RemoteEndPoint;
+        // A peer that resets right after the handshake makes getpeername fail (ENOTCONN): that is a closed
+        // connection to report later, not a reason to fail the connect.
+        LocalEndPoint = TryGetEndPoint(() => socket.LocalEndPoint);
+        RemoteEndPoint = TryGetEndPoint(() => socket.RemoteEndPoint);
         Input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true));
         Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
+    }
+
+    private static EndPoint? TryGetEndPoint(Func<EndPoint?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
     }
 
     public IDuplexPipe Pipe => this;
@@ -35,16 +49,24 @@ internal sealed class SocketTransport : ITransport, IDuplexPipe
 
     public async ValueTask ShutdownSendAsync()
     {
-        try
+        if (_stream is SslStream ssl)
         {
-            if (_stream is SslStream ssl)
+            try
             {
                 await ssl.ShutdownAsync();
             }
+            catch (Exception)
+            {
+                // close_notify is a courtesy: when the peer has already closed, OpenSSL reports it as its own
+                // SslException (SSL_ERROR_SYSCALL), not an IOException. The FIN below still ends our side.
+            }
+        }
 
+        try
+        {
             Socket.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // The peer is already gone: there is nobody to send a FIN to.
         }

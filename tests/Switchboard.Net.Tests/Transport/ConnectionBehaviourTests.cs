@@ -140,6 +140,24 @@ public abstract partial class ConnectionBehaviourTests
     }
 
     [Fact]
+    public async Task Closing_after_the_peer_has_reset_the_connection_does_not_throw()
+    {
+        await using var listener = await SwitchboardListener.StartAsync(ListenerOptions(), (c, ct) =>
+        {
+            c.Abort("gone at once");
+            return Task.CompletedTask;
+        });
+        var client = await ConnectAsync(listener);
+        await Record.ExceptionAsync(() => ReadToEndAsync(client.Input).Within());
+        // Whatever the transport says about the dead peer (for TLS, OpenSSL's own exception type), a close is
+        // still a close: it must not throw at the caller.
+        await client.SendAsync("too late\n"u8.ToArray());
+        await client.CloseAsync("test");
+        await client.DisposeAsync();
+        Assert.Equal(ConnectionState.Closed, client.State);
+    }
+
+    [Fact]
     public async Task The_client_goes_through_its_states_and_counts_what_it_sends()
     {
         await using var listener = await SwitchboardListener.StartAsync(ListenerOptions(), EchoAsync);
