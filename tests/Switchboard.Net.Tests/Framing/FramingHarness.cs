@@ -44,49 +44,14 @@ internal static class FramingHarness
 
     private static ReadOnlySequence<byte> Segments(byte[] wire, int from, int to, int[] points)
     {
-        if (from == to)
-        {
-            return ReadOnlySequence<byte>.Empty;
-        }
-
-        Segment? first = null;
-        Segment? last = null;
+        var pieces = new List<ReadOnlyMemory<byte>>();
         var start = from;
         foreach (var point in points.Where(p => p > from && p <= to).Append(to).Distinct())
         {
-            var piece = wire.AsMemory(start, point - start);
+            pieces.Add(wire.AsMemory(start, point - start));
             start = point;
-            if (piece.IsEmpty)
-            {
-                continue;
-            }
-
-            if (first is null)
-            {
-                first = last = new Segment(piece, 0);
-            }
-            else
-            {
-                last = last!.Append(piece);
-            }
         }
 
-        return first is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
+        return SegmentedSequence.FromPieces(pieces);
     }
 }

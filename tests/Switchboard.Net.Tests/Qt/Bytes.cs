@@ -10,22 +10,7 @@ internal static class Bytes
     public static string ToHex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
 
     public static ReadOnlySequence<byte> Segments(params byte[][] pieces)
-    {
-        var nonEmpty = pieces.Where(p => p.Length > 0).ToArray();
-        if (nonEmpty.Length == 0)
-        {
-            return ReadOnlySequence<byte>.Empty;
-        }
-
-        var first = new Segment(nonEmpty[0], 0);
-        Segment last = first;
-        foreach (byte[] piece in nonEmpty.Skip(1))
-        {
-            last = last.Append(piece);
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
+        => SegmentedSequence.FromPieces(pieces.Select(p => (ReadOnlyMemory<byte>)p));
 
     /// <summary>Every way to cut <paramref name="data"/> in three pieces, or a spread sample when it is long.</summary>
     public static IEnumerable<(int First, int Second)> ThreeWayCuts(int length)
@@ -47,22 +32,6 @@ internal static class Bytes
         {
             yield return (i, i + ((length - i) / 2));
             yield return (i, Math.Min(length, i + 1));
-        }
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
         }
     }
 }
