@@ -25,6 +25,8 @@ internal static class ExitCodes
         ConnectError.Refused or ConnectError.PathNotFound => Refused,
         ConnectError.TimedOut => TimedOut,
         ConnectError.TlsFailure => TlsFailure,
+        // The server took the connection and dropped it at once: the connection was lost, not refused.
+        ConnectError.Reset => ConnectionLost,
         _ => Failure,
     };
 }

@@ -18,6 +18,12 @@ public enum ConnectError
     /// <summary>The TLS handshake failed, or the server's certificate is not trusted.</summary>
     TlsFailure,
 
+    /// <summary>
+    /// The peer accepted the connection and reset it before the connect completed (a server that drops newcomers
+    /// at once, e.g. over its connection cap). Unlike <see cref="Refused"/>, something does listen there.
+    /// </summary>
+    Reset,
+
     /// <summary>The Unix socket path does not exist.</summary>
     PathNotFound,
 

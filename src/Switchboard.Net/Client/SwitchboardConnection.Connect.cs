@@ -91,7 +91,7 @@ public sealed partial class SwitchboardConnection
                     => new ConnectException(ConnectError.Refused, $"connection refused: nothing listens on {path}", ex),
                 OperationCanceledException when !cancellationToken.IsCancellationRequested
                     => new ConnectException(ConnectError.TimedOut, $"connection to {path} timed out after {options.ConnectTimeout.TotalSeconds:0.###} s", ex),
-                SocketException se => new ConnectException(ConnectError.Other, $"cannot connect to {path}: {se.Message}", ex),
+                SocketException se => ConnectFailure.From(se, path),
                 _ => ex,
             };
         }
@@ -144,13 +144,7 @@ public sealed partial class SwitchboardConnection
         }
 
         var where = addresses.Length == 1 ? $"{new IPEndPoint(addresses[0], port)}" : $"port {port} on {addresses.Length} addresses";
-        throw last?.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused => new ConnectException(ConnectError.Refused, $"connection refused by {where}", last),
-            SocketError.TimedOut => new ConnectException(ConnectError.TimedOut, $"connection to {where} timed out", last),
-            SocketError.NetworkUnreachable or SocketError.HostUnreachable => new ConnectException(ConnectError.Unreachable, $"{where} is unreachable", last),
-            _ => new ConnectException(ConnectError.Other, $"cannot connect to {where}: {last?.Message}", last),
-        };
+        throw last is null ? new ConnectException(ConnectError.Other, $"cannot connect to {where}") : ConnectFailure.From(last, where);
     }
 
     private static async Task<Stream> AuthenticateAsync(Stream stream, string host, ClientTlsOptions tls, CancellationToken cancellationToken)

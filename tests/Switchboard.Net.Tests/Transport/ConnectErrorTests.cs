@@ -22,6 +22,22 @@ public sealed class ConnectErrorTests
         Assert.Contains("refused", error.Message);
     }
 
+    [Theory]
+    [InlineData(SocketError.ConnectionReset, ConnectError.Reset, "reset by 127.0.0.1:9 while connecting")]
+    [InlineData(SocketError.ConnectionRefused, ConnectError.Refused, "refused by 127.0.0.1:9")]
+    [InlineData(SocketError.TimedOut, ConnectError.TimedOut, "timed out")]
+    [InlineData(SocketError.HostUnreachable, ConnectError.Unreachable, "unreachable")]
+    [InlineData(SocketError.AccessDenied, ConnectError.Other, "cannot connect to 127.0.0.1:9")]
+    public void A_socket_error_during_connect_becomes_its_own_connect_error(SocketError socketError, ConnectError expected, string message)
+    {
+        // A reset that races the connect (the server accepts and drops at once) cannot be produced on demand over
+        // loopback, so the translation itself is checked here; the transports call nothing else.
+        var error = ConnectFailure.From(new SocketException((int)socketError), "127.0.0.1:9");
+        Assert.Equal(expected, error.Error);
+        Assert.Contains(message, error.Message);
+        Assert.IsType<SocketException>(error.InnerException);
+    }
+
     [Fact]
     public async Task An_untrusted_certificate_is_a_tls_failure_that_names_the_certificate()
     {

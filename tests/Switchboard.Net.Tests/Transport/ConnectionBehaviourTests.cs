@@ -142,12 +142,15 @@ public abstract partial class ConnectionBehaviourTests
     [Fact]
     public async Task Closing_after_the_peer_has_reset_the_connection_does_not_throw()
     {
-        await using var listener = await SwitchboardListener.StartAsync(ListenerOptions(), (c, ct) =>
+        // The server resets only once it has read the client's first byte, so the client's connect (and TLS
+        // handshake) has surely completed: a reset that races the connect is ConnectError.Reset, tested apart.
+        await using var listener = await SwitchboardListener.StartAsync(ListenerOptions(), async (c, ct) =>
         {
-            c.Abort("gone at once");
-            return Task.CompletedTask;
+            await c.Input.ReadAsync(ct);
+            c.Abort("gone after the first byte");
         });
         var client = await ConnectAsync(listener);
+        await client.SendAsync("x"u8.ToArray());
         await Record.ExceptionAsync(() => ReadToEndAsync(client.Input).Within());
         // Whatever the transport says about the dead peer (for TLS, OpenSSL's own exception type), a close is
         // still a close: it must not throw at the caller.
