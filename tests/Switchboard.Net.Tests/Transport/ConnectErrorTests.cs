@@ -111,14 +111,19 @@ public sealed class UnixSocketFileTests
     public async Task A_stale_socket_file_is_replaced()
     {
         var path = Path.Combine(Path.GetTempPath(), $"sb-stale-{Guid.NewGuid():N}.sock");
-        // A process that binds and exits without unlinking leaves the file behind, as a crashed server does.
-        // (.NET itself unlinks on dispose, so another program has to make the leftover.)
-        using (var python = System.Diagnostics.Process.Start("python3", ["-c", $"import socket; s = socket.socket(socket.AF_UNIX); s.bind('{path}'); s.listen(1)"]))
+        // A crashed server leaves its socket file behind. .NET unlinks the path it bound on dispose, so the socket
+        // is bound elsewhere and renamed into place: once it is closed, nobody accepts on that file. (A python3
+        // child process made the leftover before; under CI load its start-up alone took over 10 s.)
+        var bound = path + ".bind";
+        using (var dead = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
-            Assert.True(python.WaitForExit(10_000), "python3 did not finish");
+            dead.Bind(new UnixDomainSocketEndPoint(bound));
+            dead.Listen(1);
+            File.Move(bound, path);
         }
 
         Assert.True(File.Exists(path));
+        Assert.False(File.Exists(bound));
         await using var listener = await SwitchboardListener.StartAsync(ListenerOptions.Unix(path), (c, ct) => c.SendAsync("hi\n"u8.ToArray(), ct).AsTask());
         await using var client = await SwitchboardConnection.ConnectUnixAsync(path, cancellationToken: TestTimeout.Token());
         var result = await client.Input.ReadAtLeastAsync(3, TestTimeout.Token());
