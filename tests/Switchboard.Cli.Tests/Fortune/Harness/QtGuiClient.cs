@@ -30,8 +30,8 @@ internal static class QtGuiClient
             ["XDG_RUNTIME_DIR"] = runtime.Path,
             ["TMPDIR"] = runtime.Path,
         };
-        await using ExternalProcess session = ExternalProcess.Start(dbus, ["--", python, driver, program, .. form, "--timeout-s", "30"], environment, closeInput: true);
-        int exit = await session.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        await using ExternalProcess session = ExternalProcess.Start(dbus, ["--", python, driver, program, .. form, "--timeout-s", "60"], environment, closeInput: true);
+        int exit = await session.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.True(exit == 0, $"driving {Path.GetFileName(program)} failed with exit {exit}.\nstdout: {session.Stdout}\nstderr: {session.Stderr}");
         string json = session.Stdout.Split('\n').Last(l => l.StartsWith('{'));
         return JsonSerializer.Deserialize<QtGuiResult>(json, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
