@@ -31,6 +31,15 @@ case "$ONLY" in
     *) echo "run.sh: ONLY must be empty (everything) or echo (the side-by-side comparison only), not '$ONLY'" >&2; exit 2 ;;
 esac
 if ! [[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]]; then echo "run.sh: ROUNDS must be 1 to 99" >&2; exit 2; fi
+# The tools it drives (Debian packages, /work/shared/peers.md): missing ones are named before anything starts.
+needed=(jq ss python3 dotnet)
+[ "$ONLY" = echo ] || needed+=(iperf3 sockperf openssl)
+missing=()
+for tool in "${needed[@]}"; do command -v "$tool" > /dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "run.sh: missing ${missing[*]} (apt-get install -y iperf3 sockperf jq iproute2 openssl)" >&2
+    exit 2
+fi
 NCS_SERVER=""
 if [ -n "$NCS_DIR" ]; then
     NCS_PROJECT="$NCS_DIR/performance/TcpEchoServer"
