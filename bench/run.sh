@@ -176,6 +176,9 @@ side_by_side() {
 }
 
 finish() {
+    # What is left is the record: the throwaway key, the chat store, server logs (one line per connection: MBs),
+    # pid files and sockets go.
+    rm -rf "$OUT"/*.pid "$OUT"/*.log "$OUT/key.pem" "$OUT/cert.pem" "$OUT/chat-data" "$OUT/echo.sock" "$OUT/ncs.stdin"
     echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/environment.txt"
     python3 "$ROOT/bench/summarize.py" "$OUT" > "$OUT/summary.md"
     cat "$OUT/summary.md"

@@ -88,7 +88,7 @@ def spread(values, digits=0, unit=""):
     return text + (f" {unit}" if unit else "")
 
 
-def side_by_side(side, runs):
+def side_by_side(side, runs, cpus="?"):
     """Prints the side-by-side section; returns the target rows it decides (for the Targets table)."""
     if not side:
         return []
@@ -106,7 +106,7 @@ def side_by_side(side, runs):
           f"over the measured window. Ratios are Switchboard / NetCoreServer, one per round (A and B measured "
           f"seconds apart), shown as median (min–max) over the rounds.")
     if loads:
-        print(f"Load average (1 min) during these runs: **{min(loads):.1f}–{max(loads):.1f}** (cpus: see above) "
+        print(f"Load average (1 min) during these runs: **{min(loads):.1f}–{max(loads):.1f}** on {cpus} CPUs "
               f"(the machine is shared with other builds; both servers and the client compete for the same cores).")
     if failed:
         print(f"\n**{len(failed)} run(s) failed**: " + "; ".join(f"round {r['round']} {r['name']} on {r['server']}" for r in failed))
@@ -193,7 +193,8 @@ def main(out):
         print("- each pingpong run is compared with the sockperf runs just before and just after it")
     if gbit is not None or sp:
         print()
-    side_verdicts = side_by_side(side, runs)
+    cpus = re.search(r"^cpus: (\d+)", env, re.M)
+    side_verdicts = side_by_side(side, runs, cpus.group(1) if cpus else "?")
 
     if runs:
         print("## Our figures\n")
