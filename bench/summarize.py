@@ -4,20 +4,22 @@ import glob
 import json
 import os
 import re
+import statistics
 import sys
-
-NETCORESERVER_1 = 760_000     # quoted in issue 6: NetCoreServer echo, 1 client, median msg/s on this kind of machine
-NETCORESERVER_100 = 2_000_000  # the same, 100 clients (NetCoreServer is not restorable here, so not measured)
 
 
 def load(out):
-    runs = {}
+    """(runs by name, side-by-side runs in order): the side-by-side scenarios run several times under one name."""
+    runs, side = {}, []
     with open(os.path.join(out, "results.jsonl")) as f:
         for line in f:
             if line.strip():
                 run = json.loads(line)
-                runs[run["name"]] = run
-    return runs
+                if run.get("side_by_side"):
+                    side.append(run)
+                else:
+                    runs[run["name"]] = run
+    return runs, side
 
 
 def sockperf(out, name="sockperf.txt"):
@@ -61,9 +63,113 @@ def verdict(ok):
     return "**met**" if ok else "**missed**"
 
 
+# The side-by-side figures: (label, scenario name, field, unit, digits, higher is better).
+SIDE_FIGURES = [
+    ("echo 32 B, 1 client × 1000 in flight", "sbs-echo-1x1000", "msgs_per_s", "msg/s", 0, True),
+    ("echo 32 B, 100 clients × 1000 in flight", "sbs-echo-100x1000", "msgs_per_s", "msg/s", 0, True),
+    ("server CPU per echoed message, 1 client", "sbs-echo-1x1000", "server_cpu_ns_per_msg", "ns", 0, False),
+    ("server CPU per echoed message, 100 clients", "sbs-echo-100x1000", "server_cpu_ns_per_msg", "ns", 0, False),
+    ("server cores busy, echo 1 client", "sbs-echo-1x1000", "server_cpu_cores", "cores", 2, None),
+    ("server cores busy, echo 100 clients", "sbs-echo-100x1000", "server_cpu_cores", "cores", 2, None),
+    ("pingpong 32 B p50", "sbs-pingpong", "p50_us", "µs", 1, False),
+    ("pingpong 32 B p99", "sbs-pingpong", "p99_us", "µs", 1, False),
+    ("server CPU per round trip (pingpong)", "sbs-pingpong", "server_cpu_ns_per_msg", "ns", 0, False),
+]
+
+
+def spread(values, digits=0, unit=""):
+    """median (min–max) of a list, or a dash."""
+    if not values:
+        return "–"
+    med = statistics.median(values)
+    text = f"{fmt(med, digits)}"
+    if len(values) > 1:
+        text += f" ({fmt(min(values), digits)}–{fmt(max(values), digits)})"
+    return text + (f" {unit}" if unit else "")
+
+
+def side_by_side(side, runs, cpus="?"):
+    """Prints the side-by-side section; returns the target rows it decides (for the Targets table)."""
+    if not side:
+        return []
+    rounds = sorted({r["round"] for r in side})
+    loads = [r[k] for r in side for k in ("load_before", "load_after") if k in r]
+    failed = [r for r in side if "error" in r]
+    by = {}
+    for r in side:
+        if "error" not in r:
+            by[(r["name"], r["server"], r["round"])] = r
+    print("## Side by side with NetCoreServer (same run, same client, alternating)\n")
+    print(f"`switchboard listen --mode echo` (A) and NetCoreServer's `performance/TcpEchoServer` (B), both running "
+          f"for the whole comparison; {len(rounds)} rounds, each running every scenario against A then B; the client is "
+          f"`switchboard bench` for both, with `--server-pid` to sample the server's utime+stime (/proc/PID/stat) "
+          f"over the measured window. Ratios are Switchboard / NetCoreServer, one per round (A and B measured "
+          f"seconds apart), shown as median (min–max) over the rounds.")
+    if loads:
+        print(f"Load average (1 min) during these runs: **{min(loads):.1f}–{max(loads):.1f}** on {cpus} CPUs "
+              f"(the machine is shared with other builds; both servers and the client compete for the same cores).")
+    if failed:
+        print(f"\n**{len(failed)} run(s) failed**: " + "; ".join(f"round {r['round']} {r['name']} on {r['server']}" for r in failed))
+    print()
+    print("| figure | Switchboard | NetCoreServer | ratio SB/NCS | better is | per round |")
+    print("|---|---:|---:|---:|---|---|")
+    ratios_of = {}
+    for label, name, field, unit, digits, higher in SIDE_FIGURES:
+        a = [by[(name, "switchboard", k)][field] for k in rounds if field in by.get((name, "switchboard", k), {})]
+        b = [by[(name, "netcoreserver", k)][field] for k in rounds if field in by.get((name, "netcoreserver", k), {})]
+        ratios = [by[(name, "switchboard", k)][field] / by[(name, "netcoreserver", k)][field] for k in rounds
+                  if field in by.get((name, "switchboard", k), {}) and by.get((name, "netcoreserver", k), {}).get(field)]
+        ratios_of[(name, field)] = ratios
+        if higher is None:
+            word = "(context)"
+        elif not ratios:
+            word = "–"
+        else:
+            ahead = [(x > 1) if higher else (x < 1) for x in ratios]
+            word = "**ahead**" if all(ahead) else "**behind**" if not any(ahead) else "mixed"
+        print(f"| {label} | {spread(a, digits, unit)} | {spread(b, digits, unit)} | {spread(ratios, 2)}× | "
+              f"{'higher' if higher else 'lower' if higher is False else ''} | {word} |")
+    ncs_conn = runs.get("ncs-connections-10k")
+    sb_conn = runs.get("connections-10k")
+    if ncs_conn and sb_conn and "server_bytes_per_connection" in ncs_conn and "server_bytes_per_connection" in sb_conn:
+        a, b = sb_conn["server_bytes_per_connection"], ncs_conn["server_bytes_per_connection"]
+        print(f"| server memory per idle connection (10,000, fresh servers, one run each) | {a / 1024:.1f} KiB | "
+              f"{b / 1024:.1f} KiB | {a / b:.2f}× | lower | {'**ahead**' if a < b else '**behind**'} |")
+    print()
+
+    print("Every side-by-side run (commands with their ports; `--server-pid` is the server's process id in this run):\n")
+    print("| round | server | scenario | msg/s | p50 µs | p99 µs | server CPU s | CPU ns/msg | load before → after | command |")
+    print("|---:|---|---|---:|---:|---:|---:|---:|---|---|")
+    for r in side:
+        if "error" in r:
+            print(f"| {r['round']} | {r['server']} | {r['name']} | failed | | | | | | `{r['command']}` |")
+            continue
+        print(f"| {r['round']} | {r['server']} | {r['name'][4:]} | {fmt(r.get('msgs_per_s'))} | {fmt(r.get('p50_us'), 1)} | "
+              f"{fmt(r.get('p99_us'), 1)} | {fmt(r.get('server_cpu_s'), 2)} | {fmt(r.get('server_cpu_ns_per_msg'))} | "
+              f"{fmt(r.get('load_before'), 2)} → {fmt(r.get('load_after'), 2)} | `{r['command']}` |")
+    print()
+
+    def decide(ratios, ok):
+        if not ratios:
+            return "**not measured**"
+        good = [ok(x) for x in ratios]
+        return "**met**" if all(good) else "**missed**" if not any(good) else "**mixed** (met in " + \
+            f"{sum(good)} of {len(good)} rounds)"
+
+    rows = []
+    for name, label in (("sbs-echo-1x1000", "1 client"), ("sbs-echo-100x1000", "100 clients")):
+        ratios = ratios_of.get((name, "msgs_per_s"), [])
+        rows.append(f"| echo 32 B, {label}: ≥ 1.0 × NetCoreServer (goal 1.25×), same client, same run | "
+                    f"{spread(ratios, 2)}× over {len(ratios)} rounds | {decide(ratios, lambda x: x >= 1.0)} |")
+        cpu = ratios_of.get((name, "server_cpu_ns_per_msg"), [])
+        rows.append(f"| server CPU per echoed message, {label}: ≤ NetCoreServer's | "
+                    f"{spread(cpu, 2)}× over {len(cpu)} rounds | {decide(cpu, lambda x: x <= 1.0)} |")
+    return rows
+
+
 def main(out):
     """Prints the summary; with --into FILE, also puts it between FILE's results markers."""
-    runs = load(out)
+    runs, side = load(out)
     sp = sockperf(out)
     mid = sockperf(out, "sockperf-mid.txt")
     after = sockperf(out, "sockperf-after.txt")
@@ -72,8 +178,9 @@ def main(out):
     print(f"# Bench run {os.path.basename(out)}\n")
     print("```\n" + env + "\n```\n")
 
-    print("## Reference figures (same run)\n")
-    print(f"- iperf3 TCP over loopback, 5 s: **{fmt(gbit, 2)} Gbit/s** (`iperf3 -c 127.0.0.1 -t 5`)")
+    if gbit is not None or sp:
+        print("## Reference figures (same run)\n")
+        print(f"- iperf3 TCP over loopback, 5 s: **{fmt(gbit, 2)} Gbit/s** (`iperf3 -c 127.0.0.1 -t 5`)")
     if sp:
         print(f"- sockperf TCP ping-pong, 32 B, 5 s, full round trip: p50 **{fmt(sp.get(50.0), 2)} µs**, "
               f"p99 {fmt(sp.get(99.0), 2)} µs, p99.9 {fmt(sp.get(99.9), 2)} µs "
@@ -84,24 +191,27 @@ def main(out):
         print(f"- sockperf again after our pingpong runs: p50 **{fmt(after.get(50.0), 2)} µs**, p99 {fmt(after.get(99.0), 2)} µs")
     if mid or after:
         print("- each pingpong run is compared with the sockperf runs just before and just after it")
-    print(f"- NetCoreServer echo (quoted in the issue, not measurable here: the package is not restorable): "
-          f"{fmt(NETCORESERVER_1)} msg/s with 1 client, {fmt(NETCORESERVER_100)} msg/s with 100 clients\n")
+    if gbit is not None or sp:
+        print()
+    cpus = re.search(r"^cpus: (\d+)", env, re.M)
+    side_verdicts = side_by_side(side, runs, cpus.group(1) if cpus else "?")
 
-    print("## Our figures\n")
-    print("| run | msg/s | MiB/s | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | other | command |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
-    known = {"scenario", "target", "transport", "clients", "in_flight", "size", "duration_s", "messages", "bytes",
-             "msgs_per_s", "mib_per_s", "samples", "p50_us", "p90_us", "p99_us", "p999_us", "max_us", "mean_us",
-             "name", "command"}
-    for name, r in runs.items():
-        if "error" in r:
-            print(f"| {name} | failed | | | | | | | | `{r['command']}` |")
-            continue
-        other = ", ".join(f"{k}={fmt(v, 1) if isinstance(v, float) and v % 1 else fmt(v)}" for k, v in r.items() if k not in known)
-        print(f"| {name} | {fmt(r.get('msgs_per_s'))} | {fmt(r.get('mib_per_s'), 1)} | {fmt(r.get('p50_us'), 1)} | "
-              f"{fmt(r.get('p90_us'), 1)} | {fmt(r.get('p99_us'), 1)} | {fmt(r.get('p999_us'), 1)} | "
-              f"{fmt(r.get('max_us'), 1)} | {other} | `{r['command']}` |")
-    print()
+    if runs:
+        print("## Our figures\n")
+        print("| run | msg/s | MiB/s | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | other | command |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+        known = {"scenario", "target", "transport", "clients", "in_flight", "size", "duration_s", "messages", "bytes",
+                 "msgs_per_s", "mib_per_s", "samples", "p50_us", "p90_us", "p99_us", "p999_us", "max_us", "mean_us",
+                 "name", "command", "load_before", "load_after", "server"}
+        for name, r in runs.items():
+            if "error" in r:
+                print(f"| {name} | failed | | | | | | | | `{r['command']}` |")
+                continue
+            other = ", ".join(f"{k}={fmt(v, 1) if isinstance(v, float) and v % 1 else fmt(v)}" for k, v in r.items() if k not in known)
+            print(f"| {name} | {fmt(r.get('msgs_per_s'))} | {fmt(r.get('mib_per_s'), 1)} | {fmt(r.get('p50_us'), 1)} | "
+                  f"{fmt(r.get('p90_us'), 1)} | {fmt(r.get('p99_us'), 1)} | {fmt(r.get('p999_us'), 1)} | "
+                  f"{fmt(r.get('max_us'), 1)} | {other} | `{r['command']}` |")
+        print()
 
     print("## Targets\n")
     print("| target | measured | verdict |")
@@ -120,14 +230,12 @@ def main(out):
         ok = [ratio <= 1.5 for ratio in ratios]
         word = "**met**" if all(ok) else "**missed**" if not any(ok) else "**inconclusive** (the reference moved during the run)"
         print(f"| pingpong p50 ≤ 1.5 × sockperf ({label}) | {r['p50_us']:.1f} µs vs sockperf {shown} | {word} |")
-    for name, quoted in (("echo-1x1000", NETCORESERVER_1), ("echo-100x1000", NETCORESERVER_100),
-                         ("echo-inline-1x1000", NETCORESERVER_1), ("echo-inline-100x1000", NETCORESERVER_100)):
-        r = runs.get(name)
-        if r and "msgs_per_s" in r:
-            print(f"| {name}: faster than NetCoreServer's {fmt(quoted)} msg/s (quoted) | {fmt(r['msgs_per_s'])} msg/s "
-                  f"= {r['msgs_per_s'] / quoted:.1f}× | {verdict(r['msgs_per_s'] > quoted)} |")
+    for row in side_verdicts:
+        print(row)
     r = runs.get("fanout-serve")
-    if r and "msgs_per_s" in r:
+    if not runs:
+        pass
+    elif r and "msgs_per_s" in r:
         ok = r["msgs_per_s"] >= 500_000 and r["p99_us"] < 20_000
         print(f"| fanout (serve, persistence on): ≥ 500,000 deliveries/s, p99 < 20 ms | {fmt(r['msgs_per_s'])}/s, "
               f"p99 {r['p99_us'] / 1000:.1f} ms | {verdict(ok)} |")

@@ -47,6 +47,15 @@ public sealed class BenchArgumentsTests
         Assert.Contains("--target", error);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void A_server_pid_that_is_not_a_process_is_refused(int pid)
+    {
+        Assert.False(new BenchArguments { Scenario = "echo", Target = "127.0.0.1:7000", ServerPid = pid }.TryValidate(out _, out var error));
+        Assert.Contains("--server-pid", error);
+    }
+
     [Fact]
     public void A_unix_socket_is_a_valid_target()
     {

@@ -76,6 +76,37 @@ public sealed class BenchEndToEndTests
     }
 
     [Fact]
+    public async Task Echo_with_a_server_pid_reports_the_servers_cpu_time_per_message()
+    {
+        await using var server = await TestServers.StartEchoAsync();
+        // The server lives in this test process; its CPU time over the window includes the client's, which is
+        // fine here: the test checks that the figure is measured and consistent, not how large it is.
+        var settings = Settings(new BenchArguments { Scenario = "echo", Target = TestServers.Target(server), Clients = 2, InFlight = 100, Duration = "500ms", Warmup = "100ms", ServerPid = Environment.ProcessId });
+        var result = await BenchRunner.RunAsync(settings);
+        var figures = result.Figures.ToDictionary(e => e.Key, e => e.Value);
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.False(figures.ContainsKey("server_cpu_s"));
+            return;
+        }
+
+        Assert.True(result.Measurement.Messages > 0);
+        Assert.True(figures["server_cpu_s"] > 0, $"cpu {figures["server_cpu_s"]} s");
+        Assert.Equal(figures["server_cpu_s"] * 1e9 / result.Measurement.Messages, figures["server_cpu_ns_per_msg"], 6);
+        Assert.Equal(figures["server_cpu_s"] / result.DurationSeconds, figures["server_cpu_cores"], 6);
+    }
+
+    [Fact]
+    public async Task Without_a_server_pid_no_cpu_time_is_reported()
+    {
+        await using var server = await TestServers.StartEchoAsync();
+        var settings = Settings(new BenchArguments { Scenario = "echo", Target = TestServers.Target(server), Count = 10 });
+        var result = await BenchRunner.RunAsync(settings);
+        Assert.Null(result.Measurement.ServerCpu);
+        Assert.DoesNotContain(result.Figures, f => f.Key.StartsWith("server_cpu", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Fanout_counts_each_line_once_per_receiving_client()
     {
         await using var server = await TestServers.StartRoomAsync();

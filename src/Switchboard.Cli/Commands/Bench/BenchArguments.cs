@@ -125,6 +125,11 @@ internal sealed record BenchArguments
             return "--timeout must be a positive time of at most 12 minutes";
         }
 
+        if (ServerPid is { } pid && (pid < 1 || !ServerProcess.Exists(pid)))
+        {
+            return $"--server-pid {pid}: no such process";
+        }
+
         var senders = Senders ?? Math.Max(1, Math.Min(10, clients - 1));
         settings = new BenchSettings
         {

@@ -21,7 +21,7 @@ internal static class BenchCommand
         var timeout = new Option<string?>("--timeout") { Description = "Hard limit on the whole run; default duration + warm-up + 60s" };
         var tls = new Option<bool>("--tls") { Description = "Connect with TLS (any certificate accepted: the server is local and under test)" };
         var senders = new Option<int?>("--senders") { Description = "fanout: how many clients send (default 10)" };
-        var serverPid = new Option<int?>("--server-pid") { Description = "connections: the server's process id (default: the owner of the listening socket)" };
+        var serverPid = new Option<int?>("--server-pid") { Description = "The server's process id: connections measures its memory (default: the owner of the listening socket); pingpong, echo and fanout report its CPU time per message (Linux)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per run instead of the table" };
 
         var command = new Command("bench", "Measure a server on this machine: round-trip latency, echo throughput, chat fan-out, idle connections.");

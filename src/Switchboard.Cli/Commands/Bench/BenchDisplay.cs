@@ -66,7 +66,7 @@ internal static class BenchDisplay
             Row("max latency", Us(latency.Max));
         }
 
-        foreach (var (name, value) in result.Extras)
+        foreach (var (name, value) in result.Figures)
         {
             Row(name.Replace('_', ' '), F(value));
         }

@@ -43,7 +43,7 @@ internal static class BenchJson
             json.WriteNumber("mean_us", Round(latency.Mean / 1000.0, 3));
         }
 
-        foreach (var (name, value) in result.Extras)
+        foreach (var (name, value) in result.Figures)
         {
             json.WriteNumber(name, Round(value, 3));
         }

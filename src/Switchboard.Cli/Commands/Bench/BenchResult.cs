@@ -19,5 +19,34 @@ internal sealed record BenchResult
 
     public double MebibytesPerSecond => DurationSeconds > 0 ? Measurement.Bytes / DurationSeconds / (1024.0 * 1024.0) : 0;
 
+    /// <summary>
+    /// <see cref="Extras"/>, then the server's CPU time over the measured window when it was measured: in all, per
+    /// message (nanoseconds; a message is an echoed message, a round trip or a delivery) and in cores kept busy.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, double>> Figures
+    {
+        get
+        {
+            foreach (var extra in Extras)
+            {
+                yield return extra;
+            }
+
+            if (Measurement.ServerCpu is { } cpu)
+            {
+                yield return new("server_cpu_s", cpu.TotalSeconds);
+                if (Measurement.Messages > 0)
+                {
+                    yield return new("server_cpu_ns_per_msg", cpu.TotalNanoseconds / Measurement.Messages);
+                }
+
+                if (DurationSeconds > 0)
+                {
+                    yield return new("server_cpu_cores", cpu.TotalSeconds / DurationSeconds);
+                }
+            }
+        }
+    }
+
     public static double Microseconds(long nanoseconds) => nanoseconds / 1000.0;
 }

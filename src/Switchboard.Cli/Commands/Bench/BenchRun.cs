@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace Switchboard.Cli.Commands.Bench;
 
-/// <summary>The measured window of a run: what the clients did between its two ends.</summary>
-internal readonly record struct Measurement(long Messages, long Bytes, TimeSpan Elapsed);
+/// <summary>
+/// The measured window of a run: what the clients did between its two ends, and the CPU time the server
+/// (<see cref="BenchSettings.ServerPid"/>) spent in the same window, when it was given and could be read.
+/// </summary>
+internal readonly record struct Measurement(long Messages, long Bytes, TimeSpan Elapsed, TimeSpan? ServerCpu = null);
 
 /// <summary>
 /// The clock and the counters of one run, shared by its clients and the progress display. A duration run warms up,
@@ -57,9 +60,10 @@ internal sealed class BenchRun : IDisposable
         {
             _phase = "running";
             _measuring = true;
+            var cpuAtStart = ServerCpu();
             await WhenAllAsync(client, clients);
             var (messages, bytes) = Counters.Snapshot();
-            return new Measurement(messages, bytes, Elapsed);
+            return new Measurement(messages, bytes, Elapsed, ServerCpu() - cpuAtStart);
         }
 
         _phase = "warming up";
@@ -67,18 +71,22 @@ internal sealed class BenchRun : IDisposable
         await Task.WhenAny(all, Task.Delay(Settings.Warmup, Aborted));
         var first = Counters.Snapshot();
         var firstAt = Stopwatch.GetTimestamp();
+        var firstCpu = ServerCpu();
         _measuring = true;
         _phase = "measuring";
         await Task.WhenAny(all, Task.Delay(duration, Aborted));
         var last = Counters.Snapshot();
         var elapsed = Stopwatch.GetElapsedTime(firstAt);
+        var lastCpu = ServerCpu();
         _measuring = false;
         _phase = "draining";
         _stopping.Cancel();
         await all;
         Aborted.ThrowIfCancellationRequested();
-        return new Measurement(last.Messages - first.Messages, last.Bytes - first.Bytes, elapsed);
+        return new Measurement(last.Messages - first.Messages, last.Bytes - first.Bytes, elapsed, lastCpu - firstCpu);
     }
+
+    private TimeSpan? ServerCpu() => Settings.ServerPid is { } pid ? ServerProcess.CpuTime(pid) : null;
 
     private async Task WhenAllAsync(Func<int, Task> client, int clients)
     {

@@ -40,7 +40,10 @@ internal sealed record BenchSettings
     /// <summary>Fanout: how many of the clients send.</summary>
     public int Senders { get; init; } = 1;
 
-    /// <summary>Connections: the server's process id, when it should not be looked up from the listening socket.</summary>
+    /// <summary>
+    /// The server's process id. Connections: whose memory is measured (looked up from the listening socket when
+    /// null). Other scenarios: whose CPU time over the measured window is reported (not measured when null).
+    /// </summary>
     public int? ServerPid { get; init; }
 
     /// <summary>Connections: how many connects run at once.</summary>

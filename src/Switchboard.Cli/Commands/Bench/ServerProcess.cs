@@ -1,14 +1,71 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 
 namespace Switchboard.Cli.Commands.Bench;
 
 /// <summary>
 /// The server under test, seen through /proc: which process owns the listening socket, its resident memory, its
-/// open descriptors. Linux only; elsewhere the memory figures are left out.
+/// open descriptors, its CPU time. Linux only; elsewhere these figures are left out.
 /// </summary>
 internal static class ServerProcess
 {
+    private const int ScClockTicks = 2; // _SC_CLK_TCK on Linux
+
+    // /proc counts CPU time in clock ticks (USER_HZ), almost always 100 a second; sysconf says for sure.
+    private static readonly Lazy<long> s_ticksPerSecond = new(() =>
+    {
+        var ticks = OperatingSystem.IsLinux() ? SysConf(ScClockTicks) : -1;
+        return ticks > 0 ? ticks : 100;
+    });
+
+    [DllImport("libc", EntryPoint = "sysconf")]
+    private static extern long SysConf(int name);
+
+    /// <summary>
+    /// User plus system CPU time of all the process's threads so far (utime + stime of /proc/PID/stat), or null
+    /// when the process is gone or this is not Linux. Its resolution is one clock tick (10 ms).
+    /// </summary>
+    public static TimeSpan? CpuTime(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return ParseCpuTime(stat, s_ticksPerSecond.Value);
+    }
+
+    /// <summary>utime + stime from one /proc/PID/stat line, in ticks of <paramref name="ticksPerSecond"/>.</summary>
+    public static TimeSpan? ParseCpuTime(string stat, long ticksPerSecond)
+    {
+        // The command name (field 2) is in parentheses and may hold spaces or ')': the fields that follow start
+        // after the last ')'. There, field 3 (state) is index 0, so utime (14) and stime (15) are 11 and 12.
+        var close = stat.LastIndexOf(')');
+        if (close < 0)
+        {
+            return null;
+        }
+
+        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 13
+            || !long.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out var utime)
+            || !long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out var stime))
+        {
+            return null;
+        }
+
+        return TimeSpan.FromSeconds((double)(utime + stime) / ticksPerSecond);
+    }
+
+    /// <summary>Whether a process with this id is running (on Linux; elsewhere assumed).</summary>
+    public static bool Exists(int pid) => !OperatingSystem.IsLinux() || Directory.Exists($"/proc/{pid}");
+
     /// <summary>The process that owns the socket listening at <paramref name="target"/>, or null if none is found.</summary>
     public static int? FindListener(BenchTarget target)
     {
