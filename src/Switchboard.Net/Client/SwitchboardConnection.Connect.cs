@@ -44,7 +44,7 @@ public sealed partial class SwitchboardConnection
                 kind = TransportKind.Tls;
             }
 
-            connection.Attach(new SocketTransport(socket, stream), kind);
+            connection.Attach(new SocketTransport(socket, stream), kind, inlineSends: true);
             return connection;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -76,7 +76,7 @@ public sealed partial class SwitchboardConnection
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token);
-            connection.Attach(new SocketTransport(socket, new NetworkStream(socket, ownsSocket: false)), TransportKind.Unix);
+            connection.Attach(new SocketTransport(socket, new NetworkStream(socket, ownsSocket: false)), TransportKind.Unix, inlineSends: true);
             return connection;
         }
         catch (Exception ex)

@@ -21,7 +21,10 @@ public sealed class ListenerOptions
     /// <summary>Listens on 127.0.0.1: the safe default, reachable only from this machine.</summary>
     public static ListenerOptions Loopback(int port) => Tcp(IPAddress.Loopback, port);
 
-    /// <summary>Listens on a Unix domain socket. A stale socket file is replaced; a live server's is refused.</summary>
+    /// <summary>
+    /// Listens on a Unix domain socket. A stale socket file is replaced; a live server's is refused, and so is a
+    /// path holding anything but a socket (such a file is never deleted).
+    /// </summary>
     public static ListenerOptions Unix(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -50,14 +53,27 @@ public sealed class ListenerOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Runs connection handlers on the socket's I/O thread instead of queuing each wake-up to the thread pool
-    /// (Kestrel's <c>UnsafePreferInlineScheduling</c>). An echoed message then crosses one thread instead of three
-    /// or four, which on a busy 2-core machine halves the server's context switches and CPU per message (see
-    /// docs/BENCHMARKS.md). Off by default because a handler that blocks (synchronous file or database I/O, a
-    /// long computation) then stalls every connection sharing that I/O thread. Turn it on only for handlers that
-    /// never block, such as echo.
+    /// Drains each connection's send buffer on the sending thread (the send call is made inside the send) instead
+    /// of waking a drain loop on the thread pool. An echoed message then crosses no thread, which on a busy 2-core
+    /// machine lowers CPU per message and latency (see docs/BENCHMARKS.md). Off by default: with many senders
+    /// per connection (a chat room's fan-out) the pool's wake-up lets queued messages leave in one system call,
+    /// and a sender never waits for a socket send. Together with the runtime's inline socket completions
+    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>) handlers run on the socket's I/O thread: then a
+    /// handler that blocks stalls every connection sharing it.
     /// </summary>
     public bool InlineScheduling { get; set; }
+
+    /// <summary>
+    /// How long a TLS client may take to complete its handshake before it is closed: 10 s. Without a deadline a
+    /// client that connects and sends nothing holds its socket forever.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The most TLS handshakes in progress at once: 256. Connections beyond it are closed at once, so a flood of
+    /// clients that never finish their handshake cannot take every descriptor and the CPU.
+    /// </summary>
+    public int MaxPendingHandshakes { get; set; } = 256;
 
     /// <summary>The transport this listener gives its connections.</summary>
     public TransportKind TransportKind => EndPoint is UnixDomainSocketEndPoint ? TransportKind.Unix : Certificate is null ? TransportKind.Tcp : TransportKind.Tls;

@@ -7,12 +7,8 @@ public enum ListenerState
     Listening,
 
     /// <summary>
-    /// Stopped, but the address is still held because connections accepted earlier are open (Kestrel cannot unbind
-    /// one endpoint without closing its connections). Newcomers are accepted by the kernel and closed at once.
+    /// Unbound: connecting is refused (TCP) or finds no socket (Unix). Connections accepted earlier carry on.
     /// </summary>
-    Draining,
-
-    /// <summary>Stopped and the address released: connecting is refused (TCP) or finds no socket (Unix).</summary>
     Stopped,
 
     /// <summary>Shut down for good; it cannot listen again.</summary>

@@ -15,13 +15,13 @@ public sealed partial class SwitchboardListener
         [LoggerMessage(3, LogLevel.Error, "Handler failed on {Connection}")]
         public static partial void HandlerFailed(ILogger logger, string connection, Exception exception);
 
-        [LoggerMessage(4, LogLevel.Information, "Stopped listening on {EndPoint}; {Count} connections stay open (the address is released when they end)")]
+        [LoggerMessage(4, LogLevel.Information, "Stopped listening on {EndPoint} (address released); {Count} connections stay open")]
         public static partial void StoppedListening(ILogger logger, string endPoint, int count);
 
-        [LoggerMessage(5, LogLevel.Information, "Listening again on {EndPoint} (still bound: {Count} connections stayed open)")]
-        public static partial void ListeningAgain(ILogger logger, string endPoint, int count);
+        [LoggerMessage(7, LogLevel.Debug, "TLS handshake with {Peer} failed: {Reason}")]
+        public static partial void HandshakeFailed(ILogger logger, string peer, string reason);
 
-        [LoggerMessage(6, LogLevel.Information, "Released {EndPoint}")]
-        public static partial void Released(ILogger logger, string endPoint);
+        [LoggerMessage(8, LogLevel.Warning, "Closed {Peer} before its TLS handshake: {Limit} handshakes already in progress")]
+        public static partial void HandshakeRefused(ILogger logger, string peer, int limit);
     }
 }

@@ -2,19 +2,24 @@ using System.Net.Sockets;
 
 namespace Switchboard.Net;
 
-/// <summary>The rules for a Unix socket path: replace a dead server's leftover file, never a live server's.</summary>
+/// <summary>
+/// The rules for a Unix socket path: replace a dead server's leftover socket file, never a live server's, and
+/// never anything that is not a socket (a regular file at that path is someone's data).
+/// </summary>
 internal static class UnixSocketFile
 {
     public static async Task ClaimAsync(string path, CancellationToken cancellationToken)
     {
-        if (!File.Exists(path) && !Directory.Exists(path))
+        switch (FileType.Of(path))
         {
-            return;
-        }
-
-        if (Directory.Exists(path))
-        {
-            throw new IOException($"cannot listen on {path}: it is a directory");
+            case FileType.Kind.None:
+                return;
+            case FileType.Kind.Directory:
+                throw new IOException($"cannot listen on {path}: it is a directory");
+            case FileType.Kind.Socket:
+                break;
+            default:
+                throw new IOException($"cannot listen on {path}: the path exists and is not a socket (it was left alone)");
         }
 
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -24,23 +29,27 @@ internal static class UnixSocketFile
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
         {
-            // Nobody accepts on it: a server died and left its file behind.
+            // Nobody accepts on it: a server died and left its socket file behind.
             File.Delete(path);
             return;
         }
         catch (SocketException ex)
         {
-            throw new IOException($"cannot listen on {path}: the path exists and is not a usable socket ({ex.Message})", ex);
+            throw new IOException($"cannot listen on {path}: the socket file is not usable ({ex.Message})", ex);
         }
 
         throw new IOException($"cannot listen on {path}: another server is listening there");
     }
 
+    /// <summary>Removes the socket file this process bound, if it is still a socket.</summary>
     public static void Remove(string path)
     {
         try
         {
-            File.Delete(path);
+            if (IsSocket(path))
+            {
+                File.Delete(path);
+            }
         }
         catch (IOException)
         {
@@ -49,4 +58,7 @@ internal static class UnixSocketFile
         {
         }
     }
+
+    // The type of the path itself (a symbolic link is not followed, so a link is never taken for a socket).
+    private static bool IsSocket(string path) => FileType.Of(path) == FileType.Kind.Socket;
 }

@@ -4,15 +4,23 @@ using System.Runtime.CompilerServices;
 
 namespace Switchboard.Net;
 
-/// <summary>Wraps the transport's input to count consumed bytes and note when the peer last sent something.</summary>
+/// <summary>
+/// Wraps the transport's input to count consumed bytes, note when the peer last sent something, and translate
+/// the stream's errors once (see <see cref="SocketTransport.Translate"/>).
+/// </summary>
 internal sealed class CountingPipeReader : PipeReader
 {
     private readonly PipeReader _inner;
+    private readonly Func<Exception, Exception> _translate;
     private ReadOnlySequence<byte> _lastBuffer;
     private long _bytesConsumed;
     private long _lastActivity = Environment.TickCount64;
 
-    public CountingPipeReader(PipeReader inner) => _inner = inner;
+    public CountingPipeReader(PipeReader inner, Func<Exception, Exception> translate)
+    {
+        _inner = inner;
+        _translate = translate;
+    }
 
     public long BytesConsumed => Volatile.Read(ref _bytesConsumed);
 
@@ -37,7 +45,16 @@ internal sealed class CountingPipeReader : PipeReader
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var result = await _inner.ReadAsync(cancellationToken);
+        ReadResult result;
+        try
+        {
+            result = await _inner.ReadAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && _translate(ex) is var translated && !ReferenceEquals(translated, ex))
+        {
+            throw translated;
+        }
+
         return Observe(result);
     }
 

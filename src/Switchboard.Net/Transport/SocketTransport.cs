@@ -1,45 +1,43 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Connections;
 
 namespace Switchboard.Net;
 
-/// <summary>The client side: a connected socket, optionally under TLS, seen as a pipe pair.</summary>
-internal sealed class SocketTransport : ITransport, IDuplexPipe
+/// <summary>
+/// The one transport, on both sides: a connected socket (accepted by a listener or connected by a client),
+/// optionally under TLS. Input is read on demand through a pipe reader over the stream; output is what a
+/// <see cref="SendBuffer"/> drains into it. Nothing above this touches the socket, except to tune options.
+/// </summary>
+internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
 {
+    // Reads wait for data with a zero-byte read before renting a buffer, so an idle connection holds none.
+    private const int ReadBufferSize = 16 * 1024;
+
     private readonly Stream _stream;
+    private readonly SslStream? _tls;
+    private List<ArraySegment<byte>>? _gather;
+    private string? _abortReason;
     private int _disposed;
 
     public SocketTransport(Socket socket, Stream stream)
     {
         Socket = socket;
         _stream = stream;
+        _tls = stream as SslStream;
         // A peer that resets right after the handshake makes getpeername fail (ENOTCONN): that is a closed
         // connection to report later, not a reason to fail the connect.
         LocalEndPoint = TryGetEndPoint(() => socket.LocalEndPoint);
         RemoteEndPoint = TryGetEndPoint(() => socket.RemoteEndPoint);
-        Input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true));
-        Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
+        Input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true));
     }
-
-    private static EndPoint? TryGetEndPoint(Func<EndPoint?> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (SocketException)
-        {
-            return null;
-        }
-    }
-
-    public IDuplexPipe Pipe => this;
 
     public PipeReader Input { get; }
-
-    public PipeWriter Output { get; }
 
     public Socket Socket { get; }
 
@@ -47,13 +45,102 @@ internal sealed class SocketTransport : ITransport, IDuplexPipe
 
     public EndPoint? RemoteEndPoint { get; }
 
+    /// <summary>Called when the drain loop of the send buffer fails.</summary>
+    public Action<Exception>? Failed { get; set; }
+
+    /// <summary>
+    /// Turns what the stream throws into what a connection reports (as Kestrel did): a reset is a
+    /// <see cref="ConnectionResetException"/>, anything after our own abort a <see cref="ConnectionAbortedException"/>.
+    /// </summary>
+    public Exception Translate(Exception error)
+    {
+        if (Volatile.Read(ref _abortReason) is { } reason && error is IOException or ObjectDisposedException or SocketException)
+        {
+            return new ConnectionAbortedException(reason, error);
+        }
+
+        return error switch
+        {
+            IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset } se }
+                => new ConnectionResetException(se.Message, error),
+            SocketException { SocketErrorCode: SocketError.ConnectionReset } se => new ConnectionResetException(se.Message, se),
+            _ => error,
+        };
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendAsync(ReadOnlySequence<byte> data)
+    {
+        if (_tls is not null)
+        {
+            foreach (var segment in data)
+            {
+                await _tls.WriteAsync(segment);
+            }
+
+            return;
+        }
+
+        if (data.IsSingleSegment)
+        {
+            await SendAllAsync(data.First);
+            return;
+        }
+
+        // Several pipe segments leave in one system call (a gather write), not one call each.
+        var gather = _gather ??= [];
+        foreach (var segment in data)
+        {
+            if (!MemoryMarshal.TryGetArray(segment, out var array))
+            {
+                gather.Clear();
+                await SendEachAsync(data);
+                return;
+            }
+
+            gather.Add(array);
+        }
+
+        int sent;
+        try
+        {
+            sent = await Socket.SendAsync(gather, SocketFlags.None);
+        }
+        finally
+        {
+            gather.Clear();
+        }
+
+        if (sent < data.Length)
+        {
+            await SendEachAsync(data.Slice(sent));
+        }
+    }
+
+    private async ValueTask SendEachAsync(ReadOnlySequence<byte> data)
+    {
+        foreach (var segment in data)
+        {
+            await SendAllAsync(segment);
+        }
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var sent = await Socket.SendAsync(data, SocketFlags.None);
+            data = data[sent..];
+        }
+    }
+
     public async ValueTask ShutdownSendAsync()
     {
-        if (_stream is SslStream ssl)
+        if (_tls is not null)
         {
             try
             {
-                await ssl.ShutdownAsync();
+                await _tls.ShutdownAsync();
             }
             catch (Exception)
             {
@@ -72,8 +159,11 @@ internal sealed class SocketTransport : ITransport, IDuplexPipe
         }
     }
 
+    public void SendFailed(Exception error) => Failed?.Invoke(Translate(error));
+
     public void Abort(string reason)
     {
+        Interlocked.CompareExchange(ref _abortReason, reason, null);
         try
         {
             // Linger 0 makes the close abortive: the peer sees RST, not FIN.
@@ -94,8 +184,27 @@ internal sealed class SocketTransport : ITransport, IDuplexPipe
         }
 
         await Input.CompleteAsync();
-        await Output.CompleteAsync();
-        await _stream.DisposeAsync();
+        try
+        {
+            await _stream.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Disposing a TLS stream whose peer vanished may try to write; the socket goes below either way.
+        }
+
         Socket.Dispose();
+    }
+
+    private static EndPoint? TryGetEndPoint(Func<EndPoint?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
     }
 }

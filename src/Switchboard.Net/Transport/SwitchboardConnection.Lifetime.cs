@@ -47,7 +47,7 @@ public sealed partial class SwitchboardConnection
         _outbound.Complete(CloseReason);
         try
         {
-            await _sendLoop.WaitAsync(_options.CloseTimeout, cancellationToken);
+            await _outbound.Drained.WaitAsync(_options.CloseTimeout, cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -8,8 +8,9 @@ namespace Switchboard.Net;
 /// <summary>
 /// One connection over TCP, TLS or a Unix domain socket, the same whether it was accepted by a
 /// <see cref="SwitchboardListener"/> or opened with <c>ConnectTcpAsync</c>/<c>ConnectUnixAsync</c>.
-/// Input is a <see cref="PipeReader"/> (read it directly or through <see cref="CreateReader{T}"/>); output goes
-/// through a bounded buffer drained by one send loop. Thread-safe for sending; one reader at a time.
+/// Input is a <see cref="PipeReader"/> (read it directly or through <see cref="CreateReader{T}"/>); output is
+/// written straight into one bounded send buffer, drained into the socket by one loop. Thread-safe for sending;
+/// one reader at a time.
 /// </summary>
 public sealed partial class SwitchboardConnection : IAsyncDisposable
 {
@@ -18,14 +19,12 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
     private readonly ConnectionOptions _options;
     private readonly CancellationTokenSource _closedCts = new();
     private readonly Lock _stateGate = new();
-    private ITransport? _transport;
+    private SocketTransport? _transport;
     private CountingPipeReader? _input;
-    private OutboundBuffer? _outbound;
-    private Task _sendLoop = Task.CompletedTask;
+    private SendBuffer? _outbound;
     private ITimer? _idleTimer;
     private ConnectionState _state;
     private string? _closeReason;
-    private long _bytesSent;
     private long _messagesSent;
     private long _messagesReceived;
     private int _disposed;
@@ -99,8 +98,8 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
     /// <summary>Bytes consumed from the input so far.</summary>
     public long BytesReceived => _input?.BytesConsumed ?? 0;
 
-    /// <summary>Bytes handed to the transport so far.</summary>
-    public long BytesSent => Interlocked.Read(ref _bytesSent);
+    /// <summary>Bytes handed to the socket so far.</summary>
+    public long BytesSent => _outbound?.SentBytes ?? 0;
 
     /// <summary>Messages read through readers created by <see cref="CreateReader{T}"/>.</summary>
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
@@ -108,7 +107,7 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
     /// <summary>Messages (send calls) accepted for sending.</summary>
     public long MessagesSent => Interlocked.Read(ref _messagesSent);
 
-    /// <summary>Bytes queued and not yet handed to the transport.</summary>
+    /// <summary>Bytes queued in the send buffer and not yet handed to the socket.</summary>
     public long QueuedBytes => _outbound?.QueuedBytes ?? 0;
 
     /// <summary>The options this connection was created with.</summary>
@@ -133,25 +132,29 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
         return connection;
     }
 
-    /// <summary>Attaches the transport and starts the send loop; the connection becomes Connected.</summary>
-    internal void Attach(ITransport transport, TransportKind kind)
+    /// <summary>Attaches the transport; the connection becomes Connected.</summary>
+    /// <param name="transport">The connected socket, under TLS or not.</param>
+    /// <param name="kind">The transport's kind, as reported.</param>
+    /// <param name="inlineSends">Whether the send buffer is drained on the sender's thread (see <see cref="SendBuffer"/>).</param>
+    internal void Attach(SocketTransport transport, TransportKind kind, bool inlineSends)
     {
         _transport = transport;
         TransportKind = kind;
         LocalEndPoint = transport.LocalEndPoint;
         RemoteEndPoint = transport.RemoteEndPoint;
-        _input = new CountingPipeReader(transport.Pipe.Input);
-        // The send loop starts with the first send (or the close): see OutboundBuffer.
-        _outbound = new OutboundBuffer(_options.MaxOutboundBufferSize, outbound => _sendLoop = SendLoopAsync(outbound, transport));
+        _input = new CountingPipeReader(transport.Input, transport.Translate);
+        // The drain loop starts with the first send (or the close): see SendBuffer.
+        transport.Failed = error => MarkClosed($"send failed: {error.Message}");
+        _outbound = new SendBuffer(_options.MaxOutboundBufferSize, transport, inlineSends);
         ConfigureSocket(transport.Socket, kind);
         ConnectedAt = DateTimeOffset.UtcNow;
         StartIdleTimer();
         SetState(ConnectionState.Connected, null);
     }
 
-    private void ConfigureSocket(Socket? socket, TransportKind kind)
+    private void ConfigureSocket(Socket socket, TransportKind kind)
     {
-        if (socket is null || kind == TransportKind.Unix || _options.KeepAlive is not { } keepAlive)
+        if (kind == TransportKind.Unix || _options.KeepAlive is not { } keepAlive)
         {
             return;
         }

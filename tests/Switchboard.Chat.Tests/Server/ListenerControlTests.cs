@@ -18,7 +18,7 @@ public sealed class ListenerControlTests
 
         await server.Server.StopListenerAsync(0);
         var stopped = Assert.Single(server.Server.Listeners);
-        Assert.Equal(ListenerState.Draining, stopped.State);
+        Assert.Equal(ListenerState.Stopped, stopped.State);
         Assert.False(stopped.IsListening);
         await AssertTurnedAwayAsync(port);
 

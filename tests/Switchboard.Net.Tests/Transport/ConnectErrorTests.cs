@@ -143,6 +143,49 @@ public sealed class UnixSocketFileTests
     }
 
     [Fact]
+    public async Task A_regular_file_at_the_path_is_an_error_naming_it_and_is_never_deleted()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sb-file-{Guid.NewGuid():N}.sock");
+        await File.WriteAllTextAsync(path, "someone's data");
+        try
+        {
+            var error = await Assert.ThrowsAsync<IOException>(() => SwitchboardListener.StartAsync(ListenerOptions.Unix(path), (c, ct) => Task.CompletedTask));
+            Assert.Contains(path, error.Message);
+            Assert.Contains("not a socket", error.Message);
+            Assert.Equal("someone's data", await File.ReadAllTextAsync(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_symbolic_link_to_a_stale_socket_is_not_taken_for_one()
+    {
+        var target = Path.Combine(Path.GetTempPath(), $"sb-target-{Guid.NewGuid():N}.sock");
+        var link = Path.Combine(Path.GetTempPath(), $"sb-link-{Guid.NewGuid():N}.sock");
+        using (var python = System.Diagnostics.Process.Start("python3", ["-c", $"import socket; s = socket.socket(socket.AF_UNIX); s.bind('{target}'); s.listen(1)"]))
+        {
+            Assert.True(python.WaitForExit(30_000), "python3 did not finish");
+        }
+
+        File.CreateSymbolicLink(link, target);
+        try
+        {
+            var error = await Assert.ThrowsAsync<IOException>(() => SwitchboardListener.StartAsync(ListenerOptions.Unix(link), (c, ct) => Task.CompletedTask));
+            Assert.Contains(link, error.Message);
+            Assert.True(File.Exists(link) || new FileInfo(link).LinkTarget is not null, "the link was deleted");
+            Assert.True(File.Exists(target), "the link's target was deleted");
+        }
+        finally
+        {
+            File.Delete(link);
+            File.Delete(target);
+        }
+    }
+
+    [Fact]
     public async Task A_tcp_port_in_use_gives_a_clear_error()
     {
         await using var first = await SwitchboardListener.StartAsync(ListenerOptions.Loopback(0), (c, ct) => Task.CompletedTask);

@@ -21,7 +21,7 @@ public sealed class ServerPageListenerTests
         browser.Find("#listeners tbody tr button.stop").Click();
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.start").Count == 1, "the listener shown stopped");
         Assert.Equal("down", browser.Find("#st-server").GetAttribute("data-state"));
-        Assert.Equal(ListenerState.Draining, fixture.Chat.Listeners[0].State);
+        Assert.Equal(ListenerState.Stopped, fixture.Chat.Listeners[0].State);
         browser.WaitUntil(() => browser.FindAll("#events .ev").Any(e => e.Text.Contains($"listener tcp 127.0.0.1:{port} stopped", StringComparison.Ordinal)), "the stop in the event log");
 
         using (var late = ExternalProcess.Start("nc", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)))

@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace Switchboard.Net;
+
+// From an accepted socket to a running handler: TLS handshake (bounded in time and in number), the connection
+// limit, then the handler, and the connection's end.
+public sealed partial class SwitchboardListener
+{
+    private void OnAccepted(Socket socket)
+    {
+        // Off the accept loop: a TLS handshake or a handler's synchronous start must not hold up the next accept.
+        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Listener.RunConnectionAsync(state.Socket), (Listener: this, Socket: socket), preferLocal: false);
+    }
+
+    private async Task RunConnectionAsync(Socket socket)
+    {
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        if (_options.TransportKind != TransportKind.Unix)
+        {
+            socket.NoDelay = true;
+        }
+
+        if (_options.Certificate is not null)
+        {
+            var secured = await HandshakeAsync(socket, stream);
+            if (secured is null)
+            {
+                return;
+            }
+
+            stream = secured;
+        }
+
+        var connection = SwitchboardConnection.Create(_options.Connection, ConnectionState.Unconnected);
+        connection.Attach(new SocketTransport(socket, stream), _options.TransportKind, _options.InlineScheduling);
+        string? why = null;
+        var full = false;
+        lock (_gate)
+        {
+            if (_closing)
+            {
+                why = "server shutting down";
+            }
+            else if (!Connections.TryAdd(connection, _options.MaxConnections))
+            {
+                why = $"connection limit of {_options.MaxConnections} reached";
+                full = true;
+            }
+            else
+            {
+                _active++;
+            }
+        }
+
+        if (why is not null)
+        {
+            await RejectAsync(connection, why, full);
+            return;
+        }
+
+        try
+        {
+            await _handler(connection, _shutdownCts.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.HandlerFailed(_logger, connection.ToString(), ex);
+            connection.Abort($"handler failed: {ex.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Connections.Remove(connection);
+            await connection.DisposeAsync();
+            lock (_gate)
+            {
+                if (--_active == 0 && _shutdownCts.IsCancellationRequested)
+                {
+                    _drained.TrySetResult();
+                }
+            }
+        }
+    }
+
+    /// <summary>The TLS handshake, within the deadline and the cap on handshakes in progress; null when it failed.</summary>
+    private async Task<SslStream?> HandshakeAsync(Socket socket, Stream stream)
+    {
+        var peer = DescribePeer(socket);
+        if (Interlocked.Increment(ref _pendingHandshakes) > _options.MaxPendingHandshakes)
+        {
+            Interlocked.Decrement(ref _pendingHandshakes);
+            Log.HandshakeRefused(_logger, peer, _options.MaxPendingHandshakes);
+            socket.Dispose();
+            return null;
+        }
+
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdownCts.Token);
+        deadline.CancelAfter(_options.HandshakeTimeout);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificate = _options.Certificate,
+                EnabledSslProtocols = SslProtocols.None,
+            }, deadline.Token);
+            return ssl;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            var reason = ex is OperationCanceledException
+                ? $"no handshake within {_options.HandshakeTimeout.TotalSeconds:0.###} s"
+                : ex.Message;
+            Log.HandshakeFailed(_logger, peer, reason);
+            await ssl.DisposeAsync();
+            socket.Dispose();
+            return null;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingHandshakes);
+        }
+    }
+
+    private static string DescribePeer(Socket socket)
+    {
+        try
+        {
+            return SwitchboardConnection.DescribeEndPoint(socket.RemoteEndPoint);
+        }
+        catch (SocketException)
+        {
+            return "?";
+        }
+    }
+
+    private async Task RejectAsync(SwitchboardConnection connection, string why, bool explainFull)
+    {
+        Log.Rejected(_logger, connection.ToString(), why);
+        // The reject message explains a full server; a shutting-down one just closes.
+        if (explainFull && !_options.RejectMessage.IsEmpty)
+        {
+            connection.TrySend(_options.RejectMessage.Span);
+        }
+
+        await connection.CloseAsync(why);
+        await connection.DisposeAsync();
+    }
+
+    /// <summary>One bound, listening socket and the loop accepting on it.</summary>
+    private sealed class Binding
+    {
+        private readonly Socket _socket;
+        private readonly CancellationTokenSource _stop = new();
+        private Task _loop = Task.CompletedTask;
+
+        public Binding(Socket socket, EndPoint endPoint)
+        {
+            _socket = socket;
+            EndPoint = endPoint;
+        }
+
+        public EndPoint EndPoint { get; }
+
+        public static Binding Of(Socket socket) => new(socket, socket.LocalEndPoint!);
+
+        public void Start(SwitchboardListener listener)
+        {
+            var loop = new AcceptLoop(_socket.AcceptAsync, listener.OnAccepted, listener._logger, SwitchboardConnection.DescribeEndPoint(EndPoint));
+            _loop = Task.Run(() => loop.RunAsync(_stop.Token));
+        }
+
+        /// <summary>Closes the listening socket (the address is free when this returns) and ends the loop.</summary>
+        public async Task UnbindAsync()
+        {
+            _stop.Cancel();
+            _socket.Dispose();
+            await _loop;
+            if (EndPoint is UnixDomainSocketEndPoint unix)
+            {
+                UnixSocketFile.Remove(unix.ToString());
+            }
+
+            _stop.Dispose();
+        }
+    }
+}
