@@ -81,6 +81,23 @@ public sealed class ChatServerOptions
     /// <summary>The most messages <c>/history N</c> returns: 10,000.</summary>
     public int MaxHistory { get; set; } = 10_000;
 
+    /// <summary>
+    /// A PostgreSQL connection string (Npgsql keyword form: <c>Host=127.0.0.1;Port=5432;Username=chat;Database=chat</c>).
+    /// When set, the node keeps messages, topics, bans and presence there and shares them with every other node on the
+    /// same database; <see cref="DataDirectory"/> is not used. Null (the default): SQLite in <see cref="DataDirectory"/>.
+    /// A password is best given in the environment (PGPASSWORD); it is never printed.
+    /// </summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>This node's name in a cluster, unique among the nodes on one database. Default: host name, process id and a random suffix.</summary>
+    public string NodeName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
+
+    /// <summary>
+    /// How long a node may stay silent before the others drop its users and free their nicks: 15 s. Each node
+    /// heartbeats at a third of it. Used with <see cref="Postgres"/> only.
+    /// </summary>
+    public TimeSpan PresenceTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Whether commits are fsynced (<see cref="StoreDurability.Full"/>, the default).</summary>
     public StoreDurability Durability { get; set; } = StoreDurability.Full;
 
