@@ -89,6 +89,28 @@ public sealed class ChatServerOptions
     /// </summary>
     public string? Postgres { get; set; }
 
+    /// <summary>
+    /// Checks a PostgreSQL connection string without connecting: null when it parses, otherwise what is wrong
+    /// (never echoing a password). Null or empty is fine: it means SQLite.
+    /// </summary>
+    public static string? CheckPostgres(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return null;
+        }
+
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrEmpty(builder.Host) ? "the connection string names no Host (e.g. \"Host=127.0.0.1;Username=chat;Database=chat\")" : null;
+        }
+        catch (ArgumentException ex)
+        {
+            return $"not a valid connection string ({ex.Message})";
+        }
+    }
+
     /// <summary>This node's name in a cluster, unique among the nodes on one database. Default: host name, process id and a random suffix.</summary>
     public string NodeName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
 
