@@ -57,7 +57,9 @@ internal static class MessageCommands
         var committed = await c.Server.EnqueueMessageAsync(kind, room, c.Session.Nick, target, text, c.CancellationToken);
         var session = c.Session;
         _ = committed.ContinueWith(
-            _ => session.TrySendLine(session.Format.Error("store-failed", "your message could not be stored and was not delivered")),
+            t => session.TrySendLine(t.Exception?.InnerException is Storage.StoreUnavailableException
+                ? session.Format.Error("store-unavailable", "the chat database is unavailable: your line was not stored or delivered; try again shortly")
+                : session.Format.Error("store-failed", "your message could not be stored and was not delivered")),
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted,
             TaskScheduler.Default);

@@ -137,10 +137,10 @@ internal sealed class PostgresPresence : IChatPresence, IAsyncDisposable
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(_stop.Token);
                 await using var beat = new NpgsqlCommand("UPDATE nodes SET heartbeat = now() WHERE name = $1", connection) { Parameters = { new() { Value = Node } } };
-                if (await beat.ExecuteNonQueryAsync(_stop.Token) == 0)
+                if (await beat.ExecuteNonQueryAsync(_stop.Token) == 0 || failing)
                 {
-                    // Silent for longer than the timeout (a long outage): the others dropped us. Come back, and
-                    // claim our users again; a nick someone else took meanwhile stays theirs.
+                    // Back from an outage: users who left meanwhile could not be released, and after a long one the
+                    // others dropped this node altogether. Make the table match the users here again.
                     await ReRegisterAsync(connection);
                 }
 
@@ -167,7 +167,14 @@ internal sealed class PostgresPresence : IChatPresence, IAsyncDisposable
     {
         await using var node = new NpgsqlCommand("INSERT INTO nodes(name, heartbeat) VALUES ($1, now()) ON CONFLICT (name) DO UPDATE SET heartbeat = now()", connection) { Parameters = { new() { Value = Node } } };
         await node.ExecuteNonQueryAsync(_stop.Token);
-        foreach (var (nick, room) in _sink.LocalUsers())
+        var users = _sink.LocalUsers();
+        await using var gone = new NpgsqlCommand("DELETE FROM presence WHERE node = $1 AND NOT (nick_key = ANY($2))", connection)
+        {
+            Parameters = { new() { Value = Node }, new() { Value = users.Select(u => Key(u.Nick)).ToArray() } },
+        };
+        await gone.ExecuteNonQueryAsync(_stop.Token);
+        // A nick someone else took while this node was cut off stays theirs.
+        foreach (var (nick, room) in users)
         {
             await using var claim = new NpgsqlCommand("INSERT INTO presence(nick_key, nick, node, room) VALUES ($1, $2, $3, $4) ON CONFLICT (nick_key) DO NOTHING", connection)
             {
