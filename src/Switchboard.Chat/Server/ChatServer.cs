@@ -68,6 +68,8 @@ public sealed partial class ChatServer : IAsyncDisposable
             throw new InvalidOperationException("the chat server was already started");
         }
 
+        // Checked before anything is opened: a typo in the configuration is not a reason to touch the database.
+        var retention = Options.ParseHistoryRetention();
         try
         {
             _store = string.IsNullOrWhiteSpace(Options.Postgres)
@@ -86,6 +88,7 @@ public sealed partial class ChatServer : IAsyncDisposable
             }
 
             Log.StoreOpened(_logger, _store.Description, _store.LastId);
+            StartRetention(retention);
             foreach (var listenerOptions in BuildListenerOptions())
             {
                 var listener = await SwitchboardListener.StartAsync(listenerOptions, HandleConnectionAsync, _loggerFactory, _registry, cancellationToken);
@@ -128,6 +131,7 @@ public sealed partial class ChatServer : IAsyncDisposable
             await listener.DisposeAsync();
         }
 
+        await StopRetentionAsync();
         if (_store is not null)
         {
             await _store.DisposeAsync();

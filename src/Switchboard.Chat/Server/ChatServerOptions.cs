@@ -111,6 +111,43 @@ public sealed class ChatServerOptions
         }
     }
 
+    /// <summary>
+    /// How long messages are kept: "30d", "12h", "90m", "45s", or a TimeSpan ("7.00:00:00"). Null or empty (the
+    /// default) keeps everything. Older messages are deleted at start and then periodically, on every store.
+    /// </summary>
+    public string? HistoryRetention { get; set; }
+
+    /// <summary>Reads <see cref="HistoryRetention"/>: null to keep everything.</summary>
+    /// <exception cref="InvalidOperationException">It is not a positive duration.</exception>
+    public TimeSpan? ParseHistoryRetention()
+    {
+        var text = HistoryRetention?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(text) || text == "keep")
+        {
+            return null;
+        }
+
+        var (number, unit) = text[^1] switch
+        {
+            'd' => (text[..^1], TimeSpan.FromDays(1)),
+            'h' => (text[..^1], TimeSpan.FromHours(1)),
+            'm' => (text[..^1], TimeSpan.FromMinutes(1)),
+            's' => (text[..^1], TimeSpan.FromSeconds(1)),
+            _ => (null, TimeSpan.Zero),
+        };
+        if (number is not null && double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount) && amount > 0 && amount < 100_000)
+        {
+            return unit * amount;
+        }
+
+        if (number is null && TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+        {
+            return span;
+        }
+
+        throw new InvalidOperationException($"Chat:HistoryRetention \"{HistoryRetention}\" is not a duration (examples: 30d, 12h, 90m; empty keeps everything)");
+    }
+
     /// <summary>This node's name in a cluster, unique among the nodes on one database. Default: host name, process id and a random suffix.</summary>
     public string NodeName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
 

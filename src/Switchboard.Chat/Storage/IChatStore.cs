@@ -36,6 +36,12 @@ internal interface IChatStore : IAsyncDisposable
 
     Task<IReadOnlyDictionary<string, (string? Topic, string? By)>> ReadTopicsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes the messages older than <paramref name="cutoff"/> (history retention), except the newest message,
+    /// which always stays so that ids continue after it when the store is opened again; returns how many.
+    /// </summary>
+    Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
     /// <summary>Tells the other nodes (a kick of a user connected elsewhere). One node alone has nobody to tell.</summary>
     Task PublishAsync(ClusterEvent clusterEvent, CancellationToken cancellationToken);
 }

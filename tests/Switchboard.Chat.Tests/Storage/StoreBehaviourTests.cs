@@ -110,6 +110,25 @@ public abstract class StoreBehaviourTests
         Assert.True(next.Id > last.Id);
     }
 
+    [Fact]
+    public async Task Retention_deletes_only_what_is_older_than_the_cutoff()
+    {
+        var store = await OpenAsync(new RecordingSink());
+        var old = await AppendAsync(store, ChatMessageKind.Say, "lobby", "old");
+        await Task.Delay(50);
+        var kept = await AppendAsync(store, ChatMessageKind.Say, "lobby", "kept");
+        Assert.True(kept.Time > old.Time);
+
+        Assert.Equal(1, await store.DeleteOlderThanAsync(kept.Time.AddMilliseconds(-10), CancellationToken.None));
+        Assert.Equal([kept.Id], (await store.ReadRecentAsync("lobby", 10, CancellationToken.None)).Select(m => m.Id));
+        // The newest message stays even when it is old: ids resume after it when the store opens again.
+        Assert.Equal(0, await store.DeleteOlderThanAsync(DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None));
+        await store.DisposeAsync();
+        await using var reopened = await OpenAsync(new RecordingSink());
+        var next = await AppendAsync(reopened, ChatMessageKind.Say, "lobby", "next");
+        Assert.True(next.Id > kept.Id);
+    }
+
     private static async Task<ChatMessage> AppendAsync(IChatStore store, ChatMessageKind kind, string? room, string text, string? target = null)
     {
         var operation = new AppendMessageOperation(kind, room, "ann", target, text);

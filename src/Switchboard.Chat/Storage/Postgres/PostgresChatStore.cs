@@ -20,6 +20,7 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
     private readonly PostgresFeed _feed;
     private readonly PostgresPresence _presence;
     private NpgsqlConnection? _writerConnection;
+    private int _disposed;
 
     private PostgresChatStore(NpgsqlDataSource dataSource, string description, string node, long lastId, IChatStoreSink sink, ChatServerOptions options, ILogger logger)
     {
@@ -130,7 +131,8 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
     /// <summary>Deletes messages older than <paramref name="cutoff"/>; returns how many.</summary>
     public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => Guard(async () =>
     {
-        await using var command = _dataSource.CreateCommand("DELETE FROM messages WHERE time < $1");
+        // The newest message stays, as in SQLite, so the two stores keep the same rule.
+        await using var command = _dataSource.CreateCommand("DELETE FROM messages WHERE time < $1 AND id < (SELECT MAX(id) FROM messages)");
         command.Parameters.Add(new NpgsqlParameter { Value = cutoff.ToUniversalTime() });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     });
@@ -161,6 +163,11 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         // Commits what is queued; its delivery waits for the feed, which is still running.
         var writer = _writer.DisposeAsync().AsTask();
         if (await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(10))) != writer)

@@ -144,13 +144,15 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         return topics;
     }
 
-    /// <summary>Deletes messages older than <paramref name="cutoff"/>; returns how many.</summary>
-    public int DeleteOlderThan(DateTimeOffset cutoff)
+    public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => Task.Run(() => DeleteOlderThan(cutoff), cancellationToken);
+
+    private int DeleteOlderThan(DateTimeOffset cutoff)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 5 }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout=5000; DELETE FROM messages WHERE time < $cutoff;";
+        // The newest message always stays: its id is where numbering resumes after a restart (ids are never reused).
+        command.CommandText = "PRAGMA busy_timeout=5000; DELETE FROM messages WHERE time < $cutoff AND id < (SELECT MAX(id) FROM messages);";
         command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
         return command.ExecuteNonQuery();
     }
