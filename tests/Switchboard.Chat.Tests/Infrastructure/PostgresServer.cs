@@ -64,7 +64,8 @@ internal sealed class PostgresServer : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync()
     {
         var name = "chat_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new NpgsqlConnection(ConnectionString("postgres")))
+        // Not pooled: a pooled connection would not survive a test that restarts the server.
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false }.ToString()))
         {
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
