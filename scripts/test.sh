@@ -23,6 +23,8 @@ files=(
   /usr/lib/x86_64-linux-gnu/qt5/examples/network/fortuneserver/fortuneserver:qtbase5-examples
   /usr/lib/python3/dist-packages/PyQt5/QtNetwork.abi3.so:python3-pyqt5
   /usr/libexec/at-spi-bus-launcher:at-spi2-core
+  # The cluster tests start a throwaway PostgreSQL 15 (initdb + pg_ctl, which Debian keeps off PATH).
+  /usr/lib/postgresql/15/bin/initdb:postgresql
   /usr/lib/python3/dist-packages/pyatspi/__init__.py:python3-pyatspi
 )
 

@@ -57,7 +57,16 @@ internal sealed class CommandTable
             return null;
         }
 
-        await command.ExecuteAsync(context);
+        try
+        {
+            await command.ExecuteAsync(context);
+        }
+        catch (Storage.StoreUnavailableException)
+        {
+            // The database is away (a cluster's PostgreSQL restarting): the session stays, the command is refused.
+            await context.ErrorAsync("store-unavailable", $"/{command.Name} failed: the chat database is unavailable; try again shortly");
+        }
+
         return context.EndSession;
     }
 }

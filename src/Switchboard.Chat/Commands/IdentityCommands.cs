@@ -24,7 +24,7 @@ internal static class IdentityCommands
             return;
         }
 
-        if (c.Server.ChangeNick(c.Session, c.Arguments) is { } error)
+        if (await c.Server.ChangeNickAsync(c.Session, c.Arguments, c.CancellationToken) is { } error)
         {
             await c.ErrorAsync(error.Code, error.Text);
         }
@@ -36,7 +36,7 @@ internal static class IdentityCommands
         {
             case "json":
                 c.Session.Mode = OutputMode.Json;
-                await c.Session.ReplyAsync(c.Session.Format.Welcome(c.Session.Nick, c.Session.Room?.Name ?? ChatNames.DefaultRoom, c.Server.Writer.LastId), c.CancellationToken);
+                await c.Session.ReplyAsync(c.Session.Format.Welcome(c.Session.Nick, c.Session.Room?.Name ?? ChatNames.DefaultRoom, c.Server.Store.LastId), c.CancellationToken);
                 break;
             case "text":
                 c.Session.Mode = OutputMode.Text;

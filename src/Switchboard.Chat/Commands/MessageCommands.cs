@@ -40,14 +40,15 @@ internal static class MessageCommands
             return;
         }
 
-        var target = c.Server.FindByNick(nick);
+        // The recipient may be connected to another node; every node delivers to its own users.
+        var target = c.Server.FindByNick(nick)?.Nick ?? (await c.Server.Store.Presence.FindAsync(nick, c.CancellationToken))?.Nick;
         if (target is null)
         {
             await c.ErrorAsync("no-such-nick", $"nobody is called {nick}");
             return;
         }
 
-        await Post(c, ChatMessageKind.Private, null, target.Nick, text);
+        await Post(c, ChatMessageKind.Private, null, target, text);
     }
 
     private static async ValueTask Post(CommandContext c, ChatMessageKind kind, string? room, string? target, string text)
@@ -56,7 +57,9 @@ internal static class MessageCommands
         var committed = await c.Server.EnqueueMessageAsync(kind, room, c.Session.Nick, target, text, c.CancellationToken);
         var session = c.Session;
         _ = committed.ContinueWith(
-            _ => session.TrySendLine(session.Format.Error("store-failed", "your message could not be stored and was not delivered")),
+            t => session.TrySendLine(t.Exception?.InnerException is Storage.StoreUnavailableException
+                ? session.Format.Error("store-unavailable", "the chat database is unavailable: your line was not stored or delivered; try again shortly")
+                : session.Format.Error("store-failed", "your message could not be stored and was not delivered")),
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted,
             TaskScheduler.Default);
@@ -81,7 +84,7 @@ internal static class MessageCommands
 
         // Lines this session sent just before may still be in the commit queue: wait for them, so they show.
         await c.Server.FlushStoreAsync(c.CancellationToken);
-        var messages = c.Server.Store.ReadRecent(room.Name, count);
+        var messages = await c.Server.Store.ReadRecentAsync(room.Name, count, c.CancellationToken);
         await c.ReplyAsync($"history of #{room.Name}: {messages.Count} messages");
         foreach (var message in messages)
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using Switchboard.Chat.Storage;
 
 namespace Switchboard.Chat.Commands;
 
@@ -17,14 +18,23 @@ internal static class OperatorCommands
     {
         var (nick, reason) = c.SplitFirst();
         var target = nick.Length == 0 ? null : c.Server.FindByNick(nick);
-        if (target is null)
+        if (target is not null)
+        {
+            await c.Server.KickSessionAsync(target, c.Session.Nick, reason.Length == 0 ? null : reason);
+            await c.ReplyAsync($"kicked {target.Nick}");
+            return;
+        }
+
+        // Connected to another node: that node does the kick.
+        var remote = nick.Length == 0 ? null : await c.Server.Store.Presence.FindAsync(nick, c.CancellationToken);
+        if (remote is null)
         {
             await c.ErrorAsync("no-such-nick", $"nobody is called {nick}");
             return;
         }
 
-        await c.Server.KickSessionAsync(target, c.Session.Nick, reason.Length == 0 ? null : reason);
-        await c.ReplyAsync($"kicked {target.Nick}");
+        await c.Server.Store.PublishAsync(new ClusterEvent(ClusterEventKind.Kick, c.Server.NodeName, remote.Nick, reason.Length == 0 ? null : reason, c.Session.Nick), c.CancellationToken);
+        await c.ReplyAsync($"kicked {remote.Nick}");
     }
 
     private static async ValueTask BanAsync(CommandContext c)

@@ -52,26 +52,30 @@ internal static class RoomCommands
 
     private static async ValueTask RoomsAsync(CommandContext c)
     {
-        var rooms = c.Server.Rooms.Snapshot();
-        await c.ReplyAsync($"rooms: {rooms.Count}");
-        foreach (var room in rooms)
+        // Counts come from presence (every node's users); topics and the rooms kept for them from this node.
+        var counts = await c.Server.Store.Presence.CountRoomsAsync(c.CancellationToken);
+        var local = c.Server.Rooms.Snapshot().ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var names = local.Keys.Union(counts.Keys).Order(StringComparer.Ordinal).ToList();
+        await c.ReplyAsync($"rooms: {names.Count}");
+        foreach (var name in names)
         {
-            await c.ReplyAsync($"  #{room.Name} ({room.Count} {(room.Count == 1 ? "member" : "members")}){(room.Topic is null ? "" : " " + room.Topic)}");
+            var count = counts.GetValueOrDefault(name);
+            var topic = local.GetValueOrDefault(name)?.Topic;
+            await c.ReplyAsync($"  #{name} ({count} {(count == 1 ? "member" : "members")}){(topic is null ? "" : " " + topic)}");
         }
     }
 
     private static async ValueTask WhoAsync(CommandContext c)
     {
         var name = c.Arguments.Length > 0 ? ChatNames.NormalizeRoom(c.Arguments) : c.Session.Room?.Name;
-        var room = name is null ? null : c.Server.Rooms.Find(name);
-        if (room is null)
+        var nicks = name is null ? [] : await c.Server.Store.Presence.ListRoomAsync(name, c.CancellationToken);
+        if (name is null || (nicks.Count == 0 && c.Server.Rooms.Find(name) is null))
         {
             await c.ErrorAsync("no-such-room", $"no room {c.Arguments}");
             return;
         }
 
-        var nicks = room.Members.Select(m => m.Nick).Order(StringComparer.OrdinalIgnoreCase).ToList();
-        await c.ReplyAsync($"#{room.Name} ({nicks.Count}): {string.Join(' ', nicks)}");
+        await c.ReplyAsync($"#{name} ({nicks.Count}): {string.Join(' ', nicks)}");
     }
 
     private static async ValueTask TopicAsync(CommandContext c)

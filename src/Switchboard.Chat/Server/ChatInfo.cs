@@ -56,5 +56,5 @@ public sealed record ChatRoomInfo(string Name, int Members, string? Topic, IRead
 /// <param name="LastId">The highest message id assigned.</param>
 /// <param name="Commits">Transactions committed since start.</param>
 /// <param name="Operations">Writes (messages, bans, topics) committed since start; divided by <paramref name="Commits"/> it is the mean batch size.</param>
-/// <param name="DatabasePath">The SQLite file.</param>
+/// <param name="DatabasePath">The SQLite file, or the PostgreSQL database as postgresql://user@host:port/database (no password).</param>
 public sealed record ChatStoreStats(long LastId, long Commits, long Operations, string DatabasePath);

@@ -14,7 +14,7 @@ public sealed partial class ChatServer
     public event EventHandler<ChatServerEvent>? EventRaised;
 
     /// <summary>The store's counters: last id, commits, operations committed (their ratio is the group-commit batch size).</summary>
-    public ChatStoreStats StoreStats => new(Writer.LastId, Writer.Batches, Writer.Operations, Store.Path);
+    public ChatStoreStats StoreStats => new(Store.LastId, Store.Batches, Store.Operations, Store.Description);
 
     /// <summary>A snapshot of every connected session, oldest first.</summary>
     public IReadOnlyList<ChatSessionInfo> GetSessions() => [.. _sessions.Values.OrderBy(s => s.Id).Select(Describe)];
@@ -139,8 +139,7 @@ public sealed partial class ChatServer
         var name = ChatNames.NormalizeRoom(room) ?? throw new ArgumentException($"\"{room}\" is not a valid room", nameof(room));
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         count = Math.Min(count, Options.MaxHistory);
-        // SQLite reads are synchronous; run them off the caller's thread (an HTTP request, say).
-        return Task.Run(() => afterId is { } after ? Store.ReadAfter(name, after, count) : Store.ReadRecent(name, count), cancellationToken);
+        return afterId is { } after ? Store.ReadAfterAsync(name, after, count, cancellationToken) : Store.ReadRecentAsync(name, count, cancellationToken);
     }
 
     private void Unsubscribe(ChatEventSubscription subscription)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Switchboard.Chat.Protocol;
 using Switchboard.Chat.Server;
+using Switchboard.Chat.Storage;
 using Switchboard.Net;
 using Switchboard.Net.Framing;
 
@@ -40,12 +41,22 @@ public sealed partial class ChatServer
         var reason = "closed by peer";
         try
         {
-            session = new ChatSession(connection, _registry, string.Empty) { ReplyTimeout = Options.ReplyTimeout };
-            session.Nick = ClaimGuestNick(session);
+            var fresh = new ChatSession(connection, _registry, string.Empty) { ReplyTimeout = Options.ReplyTimeout };
+            try
+            {
+                fresh.Nick = await ClaimGuestNickAsync(fresh, shutdown);
+            }
+            catch (StoreUnavailableException)
+            {
+                await RefuseAsync(connection, "store-unavailable", "the chat database is unavailable; try again shortly");
+                return;
+            }
+
+            session = fresh;
             _sessions[session.Id] = session;
             Log.Connected(_logger, connection.Id, connection.TransportKind, session.Peer, session.Nick);
             Publish(new ChatServerEvent(ChatEventKind.Connected, DateTimeOffset.UtcNow, session.Id, session.Nick, session.Peer, Session: Describe(session)));
-            await session.ReplyAsync(session.Format.Welcome(session.Nick, ChatNames.DefaultRoom, Writer.LastId), shutdown);
+            await session.ReplyAsync(session.Format.Welcome(session.Nick, ChatNames.DefaultRoom, Store.LastId), shutdown);
             await JoinAsync(session, _rooms.GetOrCreate(ChatNames.DefaultRoom), since: null, shutdown);
             reason = await ReadLoopAsync(session, shutdown);
         }
@@ -66,7 +77,7 @@ public sealed partial class ChatServer
 
             if (session is not null)
             {
-                EndSession(session, connection.CloseReason ?? reason);
+                await EndSessionAsync(session, connection.CloseReason ?? reason);
             }
         }
 
@@ -196,22 +207,44 @@ public sealed partial class ChatServer
         await connection.CloseAsync(code, CancellationToken.None);
     }
 
-    private string ClaimGuestNick(ChatSession session)
+    private async Task<string> ClaimGuestNickAsync(ChatSession session, CancellationToken cancellationToken)
     {
-        for (var n = session.Id; ; n++)
+        // Connection ids start at 1 on every node; after a collision, a random number keeps a busy cluster
+        // from walking the same sequence as the node next door.
+        for (var n = session.Id; ; n = Random.Shared.NextInt64(1000, 1_000_000))
         {
             var nick = "guest" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (!_bans.ContainsKey(BanKey("nick", nick)) && _nicks.TryAdd(nick, session))
+            if (_bans.ContainsKey(BanKey("nick", nick)) || _nicks.ContainsKey(nick))
+            {
+                continue;
+            }
+
+            if (!await Store.Presence.TryClaimAsync(nick, room: null, cancellationToken))
+            {
+                continue;
+            }
+
+            if (_nicks.TryAdd(nick, session))
             {
                 return nick;
             }
+
+            await Store.Presence.ReleaseAsync(nick, cancellationToken);
         }
     }
 
-    private void EndSession(ChatSession session, string reason)
+    private async Task EndSessionAsync(ChatSession session, string reason)
     {
         _sessions.TryRemove(session.Id, out _);
         _nicks.TryRemove(new KeyValuePair<string, ChatSession>(session.Nick, session));
+        try
+        {
+            await Store.Presence.ReleaseAsync(session.Nick, CancellationToken.None);
+        }
+        catch (StoreUnavailableException)
+        {
+            // The database is away; when this node's heartbeat resumes it claims only the users still here.
+        }
 
         if (session.Room is { } room)
         {

@@ -32,6 +32,10 @@ public sealed partial class ChatServer
             session.Room = room;
             if (!alreadyIn)
             {
+                await Store.Presence.SetRoomAsync(session.Nick, room.Name, cancellationToken);
+            }
+            if (!alreadyIn)
+            {
                 foreach (var member in room.Members)
                 {
                     member.TrySendLine(member.Format.Joined(room.Name, session.Nick, now));
@@ -48,14 +52,14 @@ public sealed partial class ChatServer
 
             if (since is null)
             {
-                var recent = Options.JoinReplayCount > 0 ? Store.ReadRecent(room.Name, Options.JoinReplayCount) : [];
+                var recent = Options.JoinReplayCount > 0 ? await Store.ReadRecentAsync(room.Name, Options.JoinReplayCount, cancellationToken) : [];
                 lastReplayed = await ReplayAsync(session, recent, lastReplayed, cancellationToken);
             }
             else
             {
                 while (true)
                 {
-                    var page = Store.ReadAfter(room.Name, lastReplayed, ReplayPageSize);
+                    var page = await Store.ReadAfterAsync(room.Name, lastReplayed, ReplayPageSize, cancellationToken);
                     lastReplayed = await ReplayAsync(session, page, lastReplayed, cancellationToken);
                     if (page.Count < ReplayPageSize)
                     {
@@ -64,7 +68,7 @@ public sealed partial class ChatServer
                 }
             }
 
-            if (session.Format.Synced(room.Name, Math.Max(lastReplayed, Writer.LastId)) is { } synced)
+            if (session.Format.Synced(room.Name, Math.Max(lastReplayed, Store.LastId)) is { } synced)
             {
                 await session.ReplyAsync(synced, cancellationToken);
             }
@@ -108,8 +112,8 @@ public sealed partial class ChatServer
         Publish(new ChatServerEvent(ChatEventKind.Parted, now, session.Id, session.Nick, session.Peer, room.Name, reason));
     }
 
-    /// <summary>Takes a nick; returns an error code and text, or null when it worked.</summary>
-    internal (string Code, string Text)? ChangeNick(ChatSession session, string nick)
+    /// <summary>Takes a nick (unique across every node of the store); returns an error code and text, or null when it worked.</summary>
+    internal async Task<(string Code, string Text)?> ChangeNickAsync(ChatSession session, string nick, CancellationToken cancellationToken)
     {
         if (!ChatNames.IsValidNick(nick))
         {
@@ -129,18 +133,27 @@ public sealed partial class ChatServer
 
         // A change of case only is the same nick, already held.
         var caseOnly = string.Equals(old, nick, StringComparison.OrdinalIgnoreCase);
+        if (!caseOnly && !await Store.Presence.TryClaimAsync(nick, session.Room?.Name, cancellationToken))
+        {
+            return ("nick-in-use", $"the nick {nick} is taken");
+        }
+
         if (!caseOnly && !_nicks.TryAdd(nick, session))
         {
+            // Presence had it free, so only a session of this node that is just leaving can still hold it here.
+            await Store.Presence.ReleaseAsync(nick, cancellationToken);
             return ("nick-in-use", $"the nick {nick} is taken");
         }
 
         if (caseOnly)
         {
+            await Store.Presence.RenameAsync(nick, cancellationToken);
             _nicks[nick] = session;
         }
         else
         {
             _nicks.TryRemove(new KeyValuePair<string, ChatSession>(old, session));
+            await Store.Presence.ReleaseAsync(old, cancellationToken);
         }
 
         session.Nick = nick;
@@ -166,12 +179,12 @@ public sealed partial class ChatServer
     /// </summary>
     internal async Task<Task<ChatMessage>> EnqueueMessageAsync(ChatMessageKind kind, string? room, string sender, string? target, string text, CancellationToken cancellationToken)
     {
-        var operation = new AppendMessageOperation(kind, room, sender, target, text, Dispatch);
-        await Writer.EnqueueAsync(operation, cancellationToken);
+        var operation = new AppendMessageOperation(kind, room, sender, target, text);
+        await Store.EnqueueAsync(operation, cancellationToken);
         return operation.Completion;
     }
 
-    /// <summary>Runs on the commit writer, in id order, right after the message's batch committed.</summary>
+    /// <summary>Runs for every committed message of the store (any node's), in id order, once.</summary>
     private void Dispatch(ChatMessage message)
     {
         var lines = new MessageLines(message);
@@ -214,18 +227,22 @@ public sealed partial class ChatServer
     internal async Task FlushStoreAsync(CancellationToken cancellationToken)
     {
         var barrier = new ActionOperation(static _ => { });
-        await Writer.EnqueueAsync(barrier, cancellationToken);
+        await Store.EnqueueAsync(barrier, cancellationToken);
         await barrier.Completion;
     }
 
     internal async Task SetTopicAsync(Room room, string? topic, string by, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        var operation = new ActionOperation(batch => batch.Execute(
-            "INSERT INTO topics(room, topic, by, time) VALUES ($room, $topic, $by, $time) ON CONFLICT(room) DO UPDATE SET topic = excluded.topic, by = excluded.by, time = excluded.time;",
-            ("$room", room.Name), ("$topic", topic), ("$by", by), ("$time", now.ToUnixTimeMilliseconds())));
-        await Writer.EnqueueAsync(operation, cancellationToken);
+        var operation = new ActionOperation(batch => batch.SetTopic(room.Name, topic, by, now));
+        await Store.EnqueueAsync(operation, cancellationToken);
         await operation.Completion;
+        ShowTopic(room, topic, by, now);
+    }
+
+    /// <summary>A topic set here or on another node: remember it and tell the room.</summary>
+    private void ShowTopic(Room room, string? topic, string by, DateTimeOffset now)
+    {
         room.Topic = topic;
         room.TopicBy = by;
         foreach (var member in room.Members)
@@ -239,10 +256,8 @@ public sealed partial class ChatServer
     internal async Task AddBanAsync(string kind, string value, string? reason, string by, CancellationToken cancellationToken)
     {
         var ban = new ChatBan(kind, kind == "nick" ? value.ToLowerInvariant() : value, reason, by, DateTimeOffset.UtcNow);
-        var operation = new ActionOperation(batch => batch.Execute(
-            "INSERT OR REPLACE INTO bans(kind, value, reason, by, time) VALUES ($kind, $value, $reason, $by, $time);",
-            ("$kind", ban.Kind), ("$value", ban.Value), ("$reason", reason), ("$by", by), ("$time", ban.Time.ToUnixTimeMilliseconds())));
-        await Writer.EnqueueAsync(operation, cancellationToken);
+        var operation = new ActionOperation(batch => batch.SetBan(ban));
+        await Store.EnqueueAsync(operation, cancellationToken);
         await operation.Completion;
         _bans[BanKey(kind, value)] = ban;
         Log.Banned(_logger, kind, value, by, reason ?? "");
@@ -255,8 +270,8 @@ public sealed partial class ChatServer
             return false;
         }
 
-        var operation = new ActionOperation(batch => batch.Execute("DELETE FROM bans WHERE kind = $kind AND value = $value;", ("$kind", ban.Kind), ("$value", ban.Value)));
-        await Writer.EnqueueAsync(operation, cancellationToken);
+        var operation = new ActionOperation(batch => batch.RemoveBan(ban.Kind, ban.Value));
+        await Store.EnqueueAsync(operation, cancellationToken);
         await operation.Completion;
         return true;
     }

@@ -6,12 +6,15 @@ using Switchboard.Chat.Commands;
 using Switchboard.Chat.Rooms;
 using Switchboard.Chat.Server;
 using Switchboard.Chat.Storage;
+using Switchboard.Chat.Storage.Postgres;
+using Switchboard.Chat.Storage.Sqlite;
 using Switchboard.Net;
 
 namespace Switchboard.Chat;
 
 /// <summary>
-/// The chat server: listeners (TCP, TLS, Unix socket) sharing one set of sessions, rooms and one SQLite store.
+/// The chat server: listeners (TCP, TLS, Unix socket) sharing one set of sessions, rooms and one store (SQLite
+/// for one node, or PostgreSQL shared by several nodes).
 /// Create it, <see cref="StartAsync"/>, and <see cref="StopAsync"/> for a graceful shutdown. The members in
 /// ChatServer.Api.cs are the surface for a web console (sessions, listeners, events, send, kick, announce,
 /// post, history).
@@ -27,11 +30,11 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ChatBan> _bans = new(StringComparer.Ordinal);
     private readonly RoomRegistry _rooms = new();
     private readonly CommandTable _commands;
+    private readonly StoreSink _sink;
     private readonly List<SwitchboardListener> _listeners = [];
     private readonly Lock _subscribersGate = new();
     private ChatEventSubscription[] _subscribers = [];
-    private ChatStore? _store;
-    private GroupCommitWriter? _writer;
+    private IChatStore? _store;
     private int _state; // 0 new, 1 started, 2 stopping or stopped
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
@@ -42,6 +45,7 @@ public sealed partial class ChatServer : IAsyncDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<ChatServer>();
         _commands = CommandTable.CreateDefault();
+        _sink = new StoreSink(this);
         _registry.SlowConsumerDropped += (connection, reason) =>
         {
             Log.SlowConsumer(_logger, connection.ToString(), reason);
@@ -64,23 +68,27 @@ public sealed partial class ChatServer : IAsyncDisposable
             throw new InvalidOperationException("the chat server was already started");
         }
 
-        _store = ChatStore.Open(Options.DataDirectory, Options.Durability);
-        _writer = new GroupCommitWriter(_store, Options.StoreQueueCapacity, _logger);
-        foreach (var ban in _store.ReadBans())
-        {
-            _bans[BanKey(ban.Kind, ban.Value)] = ban;
-        }
-
-        foreach (var (room, (topic, by)) in _store.ReadTopics())
-        {
-            var r = _rooms.GetOrCreate(room);
-            r.Topic = topic;
-            r.TopicBy = by;
-        }
-
-        Log.StoreOpened(_logger, _store.Path, _store.LastId);
+        // Checked before anything is opened: a typo in the configuration is not a reason to touch the database.
+        var retention = Options.ParseHistoryRetention();
         try
         {
+            _store = string.IsNullOrWhiteSpace(Options.Postgres)
+                ? SqliteChatStore.Open(Options.DataDirectory, Options.Durability, _sink, Options.StoreQueueCapacity, _logger)
+                : await PostgresChatStore.OpenAsync(Options.Postgres, Options.NodeName, _sink, Options, _logger, cancellationToken);
+            foreach (var ban in await _store.ReadBansAsync(cancellationToken))
+            {
+                _bans[BanKey(ban.Kind, ban.Value)] = ban;
+            }
+
+            foreach (var (room, (topic, by)) in await _store.ReadTopicsAsync(cancellationToken))
+            {
+                var r = _rooms.GetOrCreate(room);
+                r.Topic = topic;
+                r.TopicBy = by;
+            }
+
+            Log.StoreOpened(_logger, _store.Description, _store.LastId);
+            StartRetention(retention);
             foreach (var listenerOptions in BuildListenerOptions())
             {
                 var listener = await SwitchboardListener.StartAsync(listenerOptions, HandleConnectionAsync, _loggerFactory, _registry, cancellationToken);
@@ -123,12 +131,12 @@ public sealed partial class ChatServer : IAsyncDisposable
             await listener.DisposeAsync();
         }
 
-        if (_writer is not null)
+        await StopRetentionAsync();
+        if (_store is not null)
         {
-            await _writer.DisposeAsync();
+            await _store.DisposeAsync();
         }
 
-        _store?.Dispose();
         lock (_subscribersGate)
         {
             foreach (var subscriber in _subscribers)
@@ -139,15 +147,16 @@ public sealed partial class ChatServer : IAsyncDisposable
             _subscribers = [];
         }
 
-        Log.Stopped(_logger, _writer?.LastId ?? 0);
+        Log.Stopped(_logger, _store?.LastId ?? 0);
     }
 
     /// <summary>Same as <see cref="StopAsync"/>.</summary>
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    internal GroupCommitWriter Writer => _writer ?? throw new InvalidOperationException("the chat server is not started");
+    internal IChatStore Store => _store ?? throw new InvalidOperationException("the chat server is not started");
 
-    internal ChatStore Store => _store ?? throw new InvalidOperationException("the chat server is not started");
+    /// <summary>This node's name among the nodes sharing the store ("local" alone).</summary>
+    internal string NodeName => string.IsNullOrWhiteSpace(Options.Postgres) ? LocalPresence.NodeName : Options.NodeName;
 
     internal ILogger Logger => _logger;
 

@@ -81,6 +81,82 @@ public sealed class ChatServerOptions
     /// <summary>The most messages <c>/history N</c> returns: 10,000.</summary>
     public int MaxHistory { get; set; } = 10_000;
 
+    /// <summary>
+    /// A PostgreSQL connection string (Npgsql keyword form: <c>Host=127.0.0.1;Port=5432;Username=chat;Database=chat</c>).
+    /// When set, the node keeps messages, topics, bans and presence there and shares them with every other node on the
+    /// same database; <see cref="DataDirectory"/> is not used. Null (the default): SQLite in <see cref="DataDirectory"/>.
+    /// A password is best given in the environment (PGPASSWORD); it is never printed.
+    /// </summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>
+    /// Checks a PostgreSQL connection string without connecting: null when it parses, otherwise what is wrong
+    /// (never echoing a password). Null or empty is fine: it means SQLite.
+    /// </summary>
+    public static string? CheckPostgres(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return null;
+        }
+
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrEmpty(builder.Host) ? "the connection string names no Host (e.g. \"Host=127.0.0.1;Username=chat;Database=chat\")" : null;
+        }
+        catch (ArgumentException ex)
+        {
+            return $"not a valid connection string ({ex.Message})";
+        }
+    }
+
+    /// <summary>
+    /// How long messages are kept: "30d", "12h", "90m", "45s", or a TimeSpan ("7.00:00:00"). Null or empty (the
+    /// default) keeps everything. Older messages are deleted at start and then periodically, on every store.
+    /// </summary>
+    public string? HistoryRetention { get; set; }
+
+    /// <summary>Reads <see cref="HistoryRetention"/>: null to keep everything.</summary>
+    /// <exception cref="InvalidOperationException">It is not a positive duration.</exception>
+    public TimeSpan? ParseHistoryRetention()
+    {
+        var text = HistoryRetention?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(text) || text == "keep")
+        {
+            return null;
+        }
+
+        var (number, unit) = text[^1] switch
+        {
+            'd' => (text[..^1], TimeSpan.FromDays(1)),
+            'h' => (text[..^1], TimeSpan.FromHours(1)),
+            'm' => (text[..^1], TimeSpan.FromMinutes(1)),
+            's' => (text[..^1], TimeSpan.FromSeconds(1)),
+            _ => (null, TimeSpan.Zero),
+        };
+        if (number is not null && double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount) && amount > 0 && amount < 100_000)
+        {
+            return unit * amount;
+        }
+
+        if (number is null && TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+        {
+            return span;
+        }
+
+        throw new InvalidOperationException($"Chat:HistoryRetention \"{HistoryRetention}\" is not a duration (examples: 30d, 12h, 90m; empty keeps everything)");
+    }
+
+    /// <summary>This node's name in a cluster, unique among the nodes on one database. Default: host name, process id and a random suffix.</summary>
+    public string NodeName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
+
+    /// <summary>
+    /// How long a node may stay silent before the others drop its users and free their nicks: 15 s. Each node
+    /// heartbeats at a third of it. Used with <see cref="Postgres"/> only.
+    /// </summary>
+    public TimeSpan PresenceTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Whether commits are fsynced (<see cref="StoreDurability.Full"/>, the default).</summary>
     public StoreDurability Durability { get; set; } = StoreDurability.Full;
 

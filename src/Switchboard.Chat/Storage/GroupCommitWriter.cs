@@ -3,54 +3,64 @@ using Microsoft.Extensions.Logging;
 
 namespace Switchboard.Chat.Storage;
 
+/// <summary>One database's way of committing a group of operations in a single transaction.</summary>
+internal interface IStoreCommitter
+{
+    /// <summary>
+    /// Applies every operation in one transaction, assigning message ids, and commits. Throws when nothing was
+    /// committed (the whole batch is rolled back).
+    /// </summary>
+    void Commit(IReadOnlyList<StoreOperation> batch);
+}
+
 /// <summary>
-/// The single writer of the store. Operations queue in a bounded channel; the writer takes everything queued
-/// (up to <see cref="MaxBatchSize"/>), applies it in ONE transaction, commits (one fsync), and only then runs
-/// each operation's delivery, in id order. While a commit is on disk, the next batch gathers by itself, so the
+/// The single writer of a store. Operations queue in a bounded channel; the writer takes everything queued
+/// (up to <see cref="MaxBatchSize"/>), commits it in ONE transaction (one fsync), and only then hands the batch
+/// to the store's delivery, in commit order. While a commit is on disk, the next batch gathers by itself, so the
 /// cost of a commit is shared by every message that arrived during it. Delivery runs on its own task, one batch
-/// behind: the next commit starts while the previous batch is still being fanned out, instead of every line
-/// waiting for both its own commit and the delivery of the batch before it.
+/// behind: the next commit starts while the previous batch is still being fanned out.
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
     public const int MaxBatchSize = 1024;
 
-    private readonly ChatStore _store;
-    private readonly ILogger _logger;
     // A few committed batches may wait for delivery; beyond that the commit loop waits, so a slow fan-out slows
     // the writers instead of queuing without bound.
     private const int DeliveryBacklog = 4;
 
+    private readonly IStoreCommitter _committer;
+    private readonly Func<IReadOnlyList<StoreOperation>, ValueTask> _deliver;
+    private readonly ILogger _logger;
     private readonly Channel<StoreOperation> _queue;
     private readonly Channel<List<StoreOperation>> _committed;
     private readonly Task _loop;
     private readonly Task _delivery;
-    private long _lastId;
     private long _batches;
-    private long _messages;
+    private long _operations;
 
-    /// <param name="store">The store whose writer connection this owns.</param>
+    /// <param name="committer">The database's commit.</param>
     /// <param name="capacity">How many operations may wait; beyond it producers wait, which slows the senders, not memory.</param>
+    /// <param name="deliver">Runs after each commit, in commit order: delivers the batch and completes its operations.</param>
     /// <param name="logger">Where failed commits are reported.</param>
-    public GroupCommitWriter(ChatStore store, int capacity, ILogger logger)
+    public GroupCommitWriter(IStoreCommitter committer, int capacity, Func<IReadOnlyList<StoreOperation>, ValueTask> deliver, ILogger logger)
     {
-        _store = store;
+        _committer = committer;
+        _deliver = deliver;
         _logger = logger;
-        _lastId = store.LastId;
         _queue = Channel.CreateBounded<StoreOperation>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _committed = Channel.CreateBounded<List<StoreOperation>>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(RunAsync);
         _delivery = Task.Run(DeliverAsync);
     }
 
-    /// <summary>The highest id assigned (committed, or in the batch being committed).</summary>
-    public long LastId => Interlocked.Read(ref _lastId);
-
     /// <summary>Transactions committed so far.</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>Operations committed so far.</summary>
-    public long Operations => Interlocked.Read(ref _messages);
+    public long Operations => Interlocked.Read(ref _operations);
+
+    /// <summary>Set while commits fail (the database is unreachable); cleared by the next commit that works.</summary>
+    public bool Failing { get; private set; }
 
     /// <summary>Queues an operation; waits while the queue is full.</summary>
     /// <exception cref="InvalidOperationException">The writer has been completed (the server is stopping).</exception>
@@ -66,9 +76,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    internal long NextId() => ++_lastId;
-
-    /// <summary>Stops taking operations, commits what is queued, and waits for the last commit.</summary>
+    /// <summary>Stops taking operations, commits what is queued, and waits for the last commit and its delivery.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
@@ -106,71 +114,71 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         await foreach (var batch in _committed.Reader.ReadAllAsync())
         {
-            foreach (var operation in batch)
+            try
             {
-                try
-                {
-                    operation.Committed();
-                }
-                catch (Exception ex)
-                {
-                    StoreLog.DeliveryFailed(_logger, ex);
-                }
+                await _deliver(batch);
+            }
+            catch (Exception ex)
+            {
+                StoreLog.DeliveryFailed(_logger, ex);
             }
         }
     }
 
     private bool Commit(List<StoreOperation> batch)
     {
-        var firstId = _lastId;
-        var connection = _store.WriterConnection;
-        using var transaction = connection.BeginTransaction();
-        var context = new StoreBatch(connection, transaction, this);
         try
         {
-            foreach (var operation in batch)
+            _committer.Commit(batch);
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _operations, batch.Count);
+            if (Failing)
             {
-                operation.Apply(context);
+                Failing = false;
+                StoreLog.CommitsResumed(_logger);
             }
 
-            transaction.Commit();
-            Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _messages, batch.Count);
             return true;
         }
         catch (Exception ex)
         {
-            // Nothing of this batch was delivered, so giving its ids back keeps them gap-free and unseen.
-            Interlocked.Exchange(ref _lastId, firstId);
-            StoreLog.CommitFailed(_logger, batch.Count, ex);
-            try
+            // While the database is away every batch fails the same way: say so once, not per message.
+            if (!Failing)
             {
-                transaction.Rollback();
-            }
-            catch (Exception)
-            {
-                // The transaction may already be gone with the error; the failure is logged above.
+                Failing = true;
+                StoreLog.CommitFailed(_logger, batch.Count, ex);
             }
 
             foreach (var operation in batch)
             {
-                operation.Failed(ex);
+                operation.Fail(ex);
             }
 
             return false;
-        }
-        finally
-        {
-            context.DisposeCommands();
         }
     }
 }
 
 internal static partial class StoreLog
 {
-    [LoggerMessage(100, LogLevel.Error, "Commit of {Count} operations failed; none was delivered")]
+    [LoggerMessage(100, LogLevel.Error, "Commit of {Count} operations failed; none was delivered (further failures are not logged until a commit works again)")]
     public static partial void CommitFailed(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(101, LogLevel.Error, "Delivery after commit failed")]
     public static partial void DeliveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(102, LogLevel.Information, "Commits work again")]
+    public static partial void CommitsResumed(ILogger logger);
+
+    [LoggerMessage(103, LogLevel.Warning, "Lost the database connection for notifications; catching up after reconnecting: {Reason}")]
+    public static partial void ListenerLost(ILogger logger, string reason);
+
+    [LoggerMessage(104, LogLevel.Information, "Notifications from the database resumed; caught up to message id {LastId}")]
+    public static partial void ListenerResumed(ILogger logger, long lastId);
+
+    [LoggerMessage(105, LogLevel.Warning, "Presence heartbeat failed: {Reason}")]
+    public static partial void HeartbeatFailed(ILogger logger, string reason);
+
+    [LoggerMessage(106, LogLevel.Information, "Node {Node} registered in the cluster; users of nodes silent for {Timeout} s are dropped")]
+    public static partial void NodeRegistered(ILogger logger, string node, double timeout);
 }

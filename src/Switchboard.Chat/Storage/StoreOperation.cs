@@ -1,108 +1,77 @@
-using Microsoft.Data.Sqlite;
-
 namespace Switchboard.Chat.Storage;
 
 /// <summary>
 /// One write handed to the <see cref="GroupCommitWriter"/>. It is applied inside a batch transaction; only
-/// after that transaction commits does <see cref="Committed"/> run (for a message: its delivery).
+/// after that transaction commits (and, for messages, after delivery) does <see cref="Complete"/> run.
 /// </summary>
 internal abstract class StoreOperation
 {
-    public abstract void Apply(StoreBatch batch);
+    public abstract void Apply(IStoreBatch batch);
 
-    public abstract void Committed();
+    public abstract void Complete();
 
-    public abstract void Failed(Exception error);
+    public abstract void Fail(Exception error);
 }
 
-/// <summary>The open transaction of one group commit, with its prepared statements.</summary>
-internal sealed class StoreBatch(SqliteConnection connection, SqliteTransaction transaction, GroupCommitWriter writer)
+/// <summary>The writes a store knows, applied in the open transaction of one group commit.</summary>
+internal interface IStoreBatch
 {
-    private SqliteCommand? _insert;
+    /// <summary>Adds a message to the batch; the store assigns its id (<see cref="AppendMessageOperation.Assign"/>) before commit.</summary>
+    void Append(AppendMessageOperation message);
 
-    public SqliteConnection Connection { get; } = connection;
+    void SetTopic(string room, string? topic, string by, DateTimeOffset time);
 
-    public SqliteTransaction Transaction { get; } = transaction;
+    void SetBan(ChatBan ban);
 
-    /// <summary>Assigns the next id and inserts the message.</summary>
-    public ChatMessage Insert(ChatMessageKind kind, string? room, string sender, string? target, string text, DateTimeOffset time)
-    {
-        var id = writer.NextId();
-        if (_insert is null)
-        {
-            _insert = Command("INSERT INTO messages(id, kind, room, sender, target, text, time) VALUES ($id, $kind, $room, $sender, $target, $text, $time);");
-            foreach (var name in (string[])["$id", "$kind", "$room", "$sender", "$target", "$text", "$time"])
-            {
-                _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-
-            _insert.Prepare();
-        }
-
-        var p = _insert.Parameters;
-        p[0].Value = id;
-        p[1].Value = (int)kind;
-        p[2].Value = (object?)room ?? DBNull.Value;
-        p[3].Value = sender;
-        p[4].Value = (object?)target ?? DBNull.Value;
-        p[5].Value = text;
-        p[6].Value = time.ToUnixTimeMilliseconds();
-        _insert.ExecuteNonQuery();
-        return new ChatMessage(id, kind, room, sender, target, text, time);
-    }
-
-    public SqliteCommand Command(string sql)
-    {
-        var command = Connection.CreateCommand();
-        command.Transaction = Transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    public void Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        command.ExecuteNonQuery();
-    }
-
-    public void DisposeCommands() => _insert?.Dispose();
+    void RemoveBan(string kind, string value);
 }
 
-/// <summary>Appends one message; <paramref name="onCommitted"/> delivers it once it is durable.</summary>
-internal sealed class AppendMessageOperation(ChatMessageKind kind, string? room, string sender, string? target, string text, Action<ChatMessage> onCommitted) : StoreOperation
+/// <summary>Appends one message; the store delivers it once it is durable.</summary>
+internal sealed class AppendMessageOperation(ChatMessageKind kind, string? room, string sender, string? target, string text) : StoreOperation
 {
     private readonly TaskCompletionSource<ChatMessage> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ChatMessage? _message;
+
+    public ChatMessageKind Kind { get; } = kind;
+
+    public string? Room { get; } = room;
+
+    public string Sender { get; } = sender;
+
+    public string? Target { get; } = target;
+
+    public string Text { get; } = text;
+
+    public DateTimeOffset Time { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The stored message, once the store assigned its id.</summary>
+    public ChatMessage? Message { get; private set; }
 
     /// <summary>Completes with the stored message after commit and delivery.</summary>
     public Task<ChatMessage> Completion => _done.Task;
 
-    public override void Apply(StoreBatch batch) => _message = batch.Insert(kind, room, sender, target, text, DateTimeOffset.UtcNow);
+    public ChatMessage Assign(long id) => Message = new ChatMessage(id, Kind, Room, Sender, Target, Text, Time);
 
-    public override void Committed()
+    public override void Apply(IStoreBatch batch) => batch.Append(this);
+
+    public override void Complete() => _done.TrySetResult(Message!);
+
+    public override void Fail(Exception error)
     {
-        onCommitted(_message!);
-        _done.TrySetResult(_message!);
+        Message = null;
+        _done.TrySetException(error);
     }
-
-    public override void Failed(Exception error) => _done.TrySetException(error);
 }
 
-/// <summary>Any other write (a ban, a topic) riding in the next group commit.</summary>
-internal sealed class ActionOperation(Action<StoreBatch> apply) : StoreOperation
+/// <summary>Any other write (a ban, a topic, or nothing: a barrier) riding in the next group commit.</summary>
+internal sealed class ActionOperation(Action<IStoreBatch> apply) : StoreOperation
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task Completion => _done.Task;
 
-    public override void Apply(StoreBatch batch) => apply(batch);
+    public override void Apply(IStoreBatch batch) => apply(batch);
 
-    public override void Committed() => _done.TrySetResult();
+    public override void Complete() => _done.TrySetResult();
 
-    public override void Failed(Exception error) => _done.TrySetException(error);
+    public override void Fail(Exception error) => _done.TrySetException(error);
 }

@@ -24,9 +24,9 @@ internal static partial class SwitchboardCli
         => ChildProcess.Start("dotnet", [DllPath, .. arguments], environment, workingDirectory);
 
     /// <summary>Starts <c>switchboard serve</c> and waits for its "chat listening on tcp ADDRESS:PORT" line.</summary>
-    public static async Task<(ChildProcess Process, int Port)> StartServerAsync(string dataDirectory, int port = 0, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public static async Task<(ChildProcess Process, int Port)> StartServerAsync(string dataDirectory, int port = 0, IDictionary<string, string>? environment = null, string? workingDirectory = null, string[]? moreArguments = null)
     {
-        var process = Start(["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory], environment, workingDirectory);
+        var process = Start(["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, .. moreArguments ?? []], environment, workingDirectory);
         try
         {
             var line = await process.WaitForOutputAsync(l => l.StartsWith("chat listening on tcp ", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "serve's listening line");

@@ -20,12 +20,12 @@ internal sealed class TestServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)Server.Listeners[0].BoundEndPoint).Port;
 
-    public static async Task<TestServer> StartAsync(Action<ChatServerOptions>? configure = null, TempDirectory? data = null)
+    public static async Task<TestServer> StartAsync(Action<ChatServerOptions>? configure = null, TempDirectory? data = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var directory = data ?? new TempDirectory();
         var options = new ChatServerOptions { Port = 0, DataDirectory = directory.Path, Durability = StoreDurability.Normal };
         configure?.Invoke(options);
-        var server = new ChatServer(options);
+        var server = new ChatServer(options, loggerFactory);
         try
         {
             await server.StartAsync();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Chat.Storage;
+using Switchboard.Chat.Storage.Sqlite;
 using Switchboard.Chat.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -20,26 +21,23 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
         var delivered = new ConcurrentQueue<long>();
         var stopwatch = Stopwatch.StartNew();
         long commits;
-        using (var store = ChatStore.Open(data.Path, durability))
+        var store = SqliteChatStore.Open(data.Path, durability, new RecordingSink(m => delivered.Enqueue(m.Id)), 8192, NullLogger.Instance);
+        await using (store)
         {
-            await using (var writer = new GroupCommitWriter(store, 8192, NullLogger.Instance))
+            var tasks = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
             {
-                var tasks = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+                var pending = new List<Task<ChatMessage>>();
+                for (var i = 0; i < PerWriter; i++)
                 {
-                    var pending = new List<Task<ChatMessage>>();
-                    for (var i = 0; i < PerWriter; i++)
-                    {
-                        var op = new AppendMessageOperation(ChatMessageKind.Say, "lobby", $"w{w}", null, $"m{w}-{i}", m => delivered.Enqueue(m.Id));
-                        await writer.EnqueueAsync(op, CancellationToken.None);
-                        pending.Add(op.Completion);
-                    }
+                    var op = new AppendMessageOperation(ChatMessageKind.Say, "lobby", $"w{w}", null, $"m{w}-{i}");
+                    await store.EnqueueAsync(op, CancellationToken.None);
+                    pending.Add(op.Completion);
+                }
 
-                    await Task.WhenAll(pending);
-                }));
-                await Task.WhenAll(tasks);
-                commits = writer.Batches;
-            }
-
+                await Task.WhenAll(pending);
+            }));
+            await Task.WhenAll(tasks);
+            commits = store.Batches;
             stopwatch.Stop();
             var ids = delivered.ToList();
             Assert.Equal(Enumerable.Range(1, Writers * PerWriter).Select(i => (long)i), ids);
@@ -50,7 +48,7 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
         output.WriteLine($"{durability}: {Writers * PerWriter} messages in {commits} commits ({(double)Writers * PerWriter / commits:0.#} per commit), {Writers * PerWriter / stopwatch.Elapsed.TotalSeconds:0} messages/s");
 
         // Reopened, the store continues after the last id.
-        using var reopened = ChatStore.Open(data.Path, durability);
+        await using var reopened = SqliteChatStore.Open(data.Path, durability, new RecordingSink(), 16, NullLogger.Instance);
         Assert.Equal(Writers * PerWriter, reopened.LastId);
     }
 
@@ -58,13 +56,12 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
     public async Task A_failed_commit_delivers_nothing_and_reports_the_error()
     {
         using var data = new TempDirectory();
-        using var store = ChatStore.Open(data.Path, StoreDurability.Normal);
-        await using var writer = new GroupCommitWriter(store, 16, NullLogger.Instance);
         var delivered = 0;
-        var bad = new ActionOperation(b => b.Execute("INSERT INTO no_such_table VALUES (1);"));
-        var message = new AppendMessageOperation(ChatMessageKind.Say, "lobby", "a", null, "lost", _ => delivered++);
-        await writer.EnqueueAsync(message, CancellationToken.None);
-        await writer.EnqueueAsync(bad, CancellationToken.None);
+        await using var store = SqliteChatStore.Open(data.Path, StoreDurability.Normal, new RecordingSink(_ => delivered++), 16, NullLogger.Instance);
+        var bad = new ActionOperation(b => ((SqliteStoreBatch)b).Execute("INSERT INTO no_such_table VALUES (1);"));
+        var message = new AppendMessageOperation(ChatMessageKind.Say, "lobby", "a", null, "lost");
+        await store.EnqueueAsync(message, CancellationToken.None);
+        await store.EnqueueAsync(bad, CancellationToken.None);
         await Assert.ThrowsAnyAsync<Exception>(() => bad.Completion);
         if (message.Completion.IsFaulted)
         {
@@ -73,8 +70,8 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
             Assert.Empty(store.ReadRecent("lobby", 10));
         }
 
-        var next = new AppendMessageOperation(ChatMessageKind.Say, "lobby", "a", null, "kept", _ => delivered++);
-        await writer.EnqueueAsync(next, CancellationToken.None);
+        var next = new AppendMessageOperation(ChatMessageKind.Say, "lobby", "a", null, "kept");
+        await store.EnqueueAsync(next, CancellationToken.None);
         var stored = await next.Completion;
         Assert.Equal(store.ReadRecent("lobby", 10)[^1].Id, stored.Id);
     }

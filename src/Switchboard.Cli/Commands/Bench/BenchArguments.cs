@@ -37,6 +37,7 @@ internal sealed record BenchArguments
         }
 
         BenchTarget target;
+        var targets = new List<BenchTarget>();
         if (Unix is not null && Target is not null)
         {
             return "give either --target HOST:PORT or --unix PATH, not both";
@@ -50,13 +51,20 @@ internal sealed record BenchArguments
         {
             return "--target HOST:PORT (loopback) or --unix PATH is required";
         }
-        else if (!BenchTarget.TryParseTcp(Target, out var tcp, out var targetError))
-        {
-            return targetError;
-        }
         else
         {
-            target = tcp!;
+            // Several targets (nodes of one cluster): clients are spread over them in turn.
+            foreach (var one in Target.Split(','))
+            {
+                if (!BenchTarget.TryParseTcp(one.Trim(), out var tcp, out var targetError))
+                {
+                    return targetError;
+                }
+
+                targets.Add(tcp!);
+            }
+
+            target = targets.Count == 1 ? targets[0] : targets[0] with { Display = string.Join(',', targets.Select(t => t.Display)) };
         }
 
         var (defaultClients, defaultInFlight) = scenario switch
@@ -135,6 +143,7 @@ internal sealed record BenchArguments
         {
             Scenario = scenario,
             Target = target,
+            Targets = targets.Count > 1 ? targets : [target],
             Clients = clients,
             InFlight = inFlight,
             Size = Size,

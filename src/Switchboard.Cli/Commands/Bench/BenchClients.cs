@@ -10,7 +10,8 @@ internal static class BenchClients
         {
             await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (i, ct) =>
             {
-                connections[i] = await BenchConnection.ConnectAsync(settings.Target, settings.Tls, ct, blocking);
+                var target = settings.Targets.Count > 1 ? settings.Targets[i % settings.Targets.Count] : settings.Target;
+                connections[i] = await BenchConnection.ConnectAsync(target, settings.Tls, ct, blocking);
             });
             return connections;
         }

@@ -10,7 +10,7 @@ internal static class BenchCommand
     {
         var scenario = new Argument<string>("scenario") { Description = "pingpong | echo | fanout | connections" };
         scenario.AcceptOnlyFromAmong("pingpong", "echo", "fanout", "connections");
-        var target = new Option<string?>("--target") { Description = "HOST:PORT of the server; loopback only (127.0.0.0/8, ::1, localhost)" };
+        var target = new Option<string?>("--target") { Description = "HOST:PORT of the server; loopback only (127.0.0.0/8, ::1, localhost). Several nodes of a chat cluster as HOST:PORT,HOST:PORT: clients are spread over them" };
         var unix = new Option<string?>("--unix") { Description = "Unix socket path of the server, instead of --target" };
         var clients = new Option<int?>("--clients") { Description = "Clients (connections); default 1, fanout 100, connections 1000" };
         var inFlight = new Option<int?>("--in-flight") { Description = "Messages in flight per client (echo, default 1000) or lines per sender not yet delivered everywhere (fanout, default 2)" };

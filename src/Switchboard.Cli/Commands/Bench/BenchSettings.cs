@@ -12,6 +12,9 @@ internal sealed record BenchSettings
 
     public required BenchTarget Target { get; init; }
 
+    /// <summary>Every target when several were given (nodes of one chat cluster); client i connects to Targets[i % n].</summary>
+    public IReadOnlyList<BenchTarget> Targets { get; init; } = [];
+
     /// <summary>Clients (connections for <see cref="BenchScenario.Connections"/>).</summary>
     public int Clients { get; init; } = 1;
 

@@ -66,6 +66,14 @@ internal sealed partial class ChatClientApp
             }
             catch (ConnectException ex)
             {
+                // Another node of the cluster may be up: try each once before waiting.
+                var failed = _settings.Target;
+                if (_settings.Servers.Count > 1 && !_settings.Next())
+                {
+                    _terminal.SetStatus(LinkState.Waiting, $"{ex.Message}; trying {_settings.Target} instead of {failed}");
+                    continue;
+                }
+
                 _terminal.SetStatus(LinkState.Waiting, $"{ex.Message}; retrying in {backoff.TotalSeconds:0.##} s");
                 await DelayAsync(backoff);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _settings.MaxBackoff.Ticks));
@@ -82,6 +90,15 @@ internal sealed partial class ChatClientApp
             if (_quit.IsCancellationRequested || _fatal is not null)
             {
                 break;
+            }
+
+            if (_settings.Servers.Count > 1)
+            {
+                // The node went away: resume on the next one (from the last id seen, as after any reconnect).
+                var lost = _settings.Target;
+                _settings.Next();
+                _terminal.SetStatus(LinkState.Waiting, $"disconnected from {lost} ({reason}); reconnecting to {_settings.Target}");
+                continue;
             }
 
             _terminal.SetStatus(LinkState.Waiting, $"disconnected ({reason}); reconnecting in {backoff.TotalSeconds:0.##} s");

@@ -8,7 +8,7 @@ internal static class ChatCommand
 {
     public static Command Create()
     {
-        var target = new Argument<string?>("HOST[:PORT]") { Description = "Server to join (default 127.0.0.1:8899); [v6]:PORT for IPv6", Arity = ArgumentArity.ZeroOrOne };
+        var target = new Argument<string?>("HOST[:PORT]") { Description = "Server to join (default 127.0.0.1:8899); [v6]:PORT for IPv6; several nodes of a cluster as HOST1:PORT1,HOST2:PORT2 (tried in turn when one is gone)", Arity = ArgumentArity.ZeroOrOne };
         var nick = new Option<string?>("--nick", "-n") { Description = "Nickname to take" };
         var room = new Option<string>("--room", "-r") { Description = "Room to join", DefaultValueFactory = _ => "lobby" };
         var tls = new Option<bool>("--tls") { Description = "Connect with TLS" };
@@ -32,10 +32,19 @@ internal static class ChatCommand
                 Insecure = parse.GetValue(insecure),
             };
 
-            if (settings.UnixPath is null && !TryParseTarget(parse.GetValue(target) ?? "127.0.0.1", out settings.Host, out settings.Port))
+            if (settings.UnixPath is null)
             {
-                Console.Error.WriteLine($"switchboard chat: cannot read \"{parse.GetValue(target)}\" as HOST[:PORT]");
-                return 2;
+                settings.Servers.Clear();
+                foreach (var one in (parse.GetValue(target) ?? "127.0.0.1").Split(','))
+                {
+                    if (!TryParseTarget(one.Trim(), out var h, out var p))
+                    {
+                        Console.Error.WriteLine($"switchboard chat: cannot read \"{one}\" as HOST[:PORT]");
+                        return 2;
+                    }
+
+                    settings.Servers.Add((h, p));
+                }
             }
 
             return ChatClientApp.Run(settings);

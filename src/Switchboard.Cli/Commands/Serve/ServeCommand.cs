@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Switchboard.Chat;
+using Switchboard.Cli.Infrastructure;
 
 namespace Switchboard.Cli.Commands.Serve;
 
@@ -16,13 +18,17 @@ internal static class ServeCommand
         var unix = new Option<string?>("--unix") { Description = "Also listen on this Unix socket path" };
         var data = new Option<string?>("--data") { Description = "Directory of the chat database (default $XDG_DATA_HOME/switchboard or ~/.local/share/switchboard)" };
         var oper = new Option<string?>("--oper-secret") { Description = "Secret for /oper (also SWITCHBOARD_OPER_SECRET or Chat:OperatorSecret)" };
+        var postgres = new Option<string?>("--postgres") { Description = "Share rooms, history and presence with other nodes on this PostgreSQL database (Npgsql connection string, e.g. \"Host=127.0.0.1;Username=chat;Database=chat\"; also SWITCHBOARD_Chat__Postgres; give the password in PGPASSWORD). Without it: SQLite in --data" };
+        var node = new Option<string?>("--node") { Description = "This node's name among the nodes on one database (default: host name, process id and a random suffix)" };
         var command = new Command("serve", "Run the chat server (TCP 127.0.0.1:8899 by default; nc and telnet can talk to it). Settings also come from appsettings.json and SWITCHBOARD_* environment variables.")
         {
-            host, port, noTcp, tlsPort, cert, key, unix, data, oper,
+            host, port, noTcp, tlsPort, cert, key, unix, data, oper, postgres, node,
         };
 
         var web = ServeWebConsole.AddTo(command);
-        command.SetAction(parse => ServeHost.Run(options =>
+        command.SetAction(parse => ChatServerOptions.CheckPostgres(parse.GetValue(postgres)) is { } bad
+            ? Usage($"--postgres: {bad}")
+            : ServeHost.Run(options =>
         {
             // Command-line values win over appsettings.json and the environment, but only when given.
             if (parse.GetValue(host) is { } h)
@@ -50,7 +56,15 @@ internal static class ServeCommand
             options.UnixSocketPath = parse.GetValue(unix) ?? options.UnixSocketPath;
             options.DataDirectory = parse.GetValue(data) ?? options.DataDirectory;
             options.OperatorSecret = parse.GetValue(oper) ?? options.OperatorSecret;
+            options.Postgres = parse.GetValue(postgres) ?? options.Postgres;
+            options.NodeName = parse.GetValue(node) ?? options.NodeName;
         }, builder => web.Configure(builder, parse)));
         return command;
+    }
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"switchboard serve: {message}");
+        return ExitCodes.Usage;
     }
 }

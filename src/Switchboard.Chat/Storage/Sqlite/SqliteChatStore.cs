@@ -1,67 +1,50 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
-namespace Switchboard.Chat.Storage;
-
-/// <summary>A ban kept in the store.</summary>
-/// <param name="Kind">"nick" or "address".</param>
-/// <param name="Value">The nick (lower case) or the IP address.</param>
-/// <param name="Reason">Why, as the operator said.</param>
-/// <param name="By">The operator's nick.</param>
-/// <param name="Time">When the ban was set.</param>
-public sealed record ChatBan(string Kind, string Value, string? Reason, string? By, DateTimeOffset Time);
+namespace Switchboard.Chat.Storage.Sqlite;
 
 /// <summary>
-/// The SQLite database in WAL mode: one writer connection owned by <see cref="GroupCommitWriter"/>, and short
-/// pooled read connections, which WAL lets run alongside the writer.
+/// The SQLite database in WAL mode, for one node: one writer connection owned by the <see cref="GroupCommitWriter"/>,
+/// and short pooled read connections, which WAL lets run alongside the writer.
 /// </summary>
-internal sealed class ChatStore : IDisposable
+internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
 {
     public const string FileName = "chat.db";
-
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS messages(
-            id INTEGER PRIMARY KEY,
-            kind INTEGER NOT NULL,
-            room TEXT,
-            sender TEXT NOT NULL,
-            target TEXT,
-            text TEXT NOT NULL,
-            time INTEGER NOT NULL);
-        CREATE INDEX IF NOT EXISTS messages_room ON messages(room, id);
-        CREATE TABLE IF NOT EXISTS bans(
-            kind TEXT NOT NULL,
-            value TEXT NOT NULL,
-            reason TEXT,
-            by TEXT,
-            time INTEGER NOT NULL,
-            PRIMARY KEY(kind, value));
-        CREATE TABLE IF NOT EXISTS topics(
-            room TEXT PRIMARY KEY,
-            topic TEXT,
-            by TEXT,
-            time INTEGER NOT NULL);
-        """;
 
     private const string Columns = "id, kind, room, sender, target, text, time";
 
     private readonly string _readConnectionString;
+    private readonly SqliteConnection _writerConnection;
+    private readonly IChatStoreSink _sink;
+    private readonly GroupCommitWriter _writer;
+    private long _lastId;
 
-    private ChatStore(string path, SqliteConnection writer, long lastId)
+    private SqliteChatStore(string path, SqliteConnection writer, long lastId, IChatStoreSink sink, int capacity, ILogger logger)
     {
         Path = path;
-        WriterConnection = writer;
-        LastId = lastId;
+        _writerConnection = writer;
+        _lastId = lastId;
+        _sink = sink;
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        _writer = new GroupCommitWriter(this, capacity, DeliverAsync, logger);
     }
 
     public string Path { get; }
 
-    /// <summary>The highest id committed when the store was opened.</summary>
-    public long LastId { get; }
+    public string Description => Path;
 
-    public SqliteConnection WriterConnection { get; }
+    /// <summary>The highest id assigned (committed, or in the batch being committed).</summary>
+    public long LastId => Interlocked.Read(ref _lastId);
 
-    public static ChatStore Open(string directory, StoreDurability durability)
+    public long Batches => _writer.Batches;
+
+    public long Operations => _writer.Operations;
+
+    public IChatPresence Presence { get; } = new LocalPresence();
+
+    /// <summary>Opens (creating or migrating) the chat.db in <paramref name="directory"/> and starts its writer.</summary>
+    /// <exception cref="IOException">The directory or the database cannot be used.</exception>
+    public static SqliteChatStore Open(string directory, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger)
     {
         Directory.CreateDirectory(directory);
         var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), FileName);
@@ -74,11 +57,11 @@ internal sealed class ChatStore : IDisposable
             Execute(connection, "PRAGMA journal_mode=WAL;");
             Execute(connection, durability == StoreDurability.Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
             Execute(connection, "PRAGMA busy_timeout=5000;");
-            Execute(connection, Schema);
+            SqliteSchema.Migrate(connection);
             using var max = connection.CreateCommand();
             max.CommandText = "SELECT COALESCE(MAX(id), 0) FROM messages;";
             var lastId = Convert.ToInt64(max.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            return new ChatStore(path, connection, lastId);
+            return new SqliteChatStore(path, connection, lastId, sink, capacity, logger);
         }
         catch (SqliteException ex)
         {
@@ -92,7 +75,22 @@ internal sealed class ChatStore : IDisposable
         }
     }
 
-    /// <summary>The last <paramref name="count"/> messages of a room (announcements included), oldest first.</summary>
+    public ValueTask EnqueueAsync(StoreOperation operation, CancellationToken cancellationToken) => _writer.EnqueueAsync(operation, cancellationToken);
+
+    // SQLite reads are synchronous; they run off the caller's thread (a session's handler, an HTTP request).
+    public Task<IReadOnlyList<ChatMessage>> ReadRecentAsync(string room, int count, CancellationToken cancellationToken)
+        => Task.Run(() => ReadRecent(room, count), cancellationToken);
+
+    public Task<IReadOnlyList<ChatMessage>> ReadAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken)
+        => Task.Run(() => ReadAfter(room, afterId, limit), cancellationToken);
+
+    public Task<IReadOnlyList<ChatBan>> ReadBansAsync(CancellationToken cancellationToken) => Task.FromResult(ReadBans());
+
+    public Task<IReadOnlyDictionary<string, (string? Topic, string? By)>> ReadTopicsAsync(CancellationToken cancellationToken) => Task.FromResult(ReadTopics());
+
+    /// <summary>One node has nobody else to tell.</summary>
+    public Task PublishAsync(ClusterEvent clusterEvent, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public IReadOnlyList<ChatMessage> ReadRecent(string room, int count)
     {
         using var connection = OpenReader();
@@ -104,7 +102,6 @@ internal sealed class ChatStore : IDisposable
         return ReadMessages(command);
     }
 
-    /// <summary>Up to <paramref name="limit"/> messages of a room with an id above <paramref name="afterId"/>, oldest first.</summary>
     public IReadOnlyList<ChatMessage> ReadAfter(string room, long afterId, int limit)
     {
         using var connection = OpenReader();
@@ -147,11 +144,78 @@ internal sealed class ChatStore : IDisposable
         return topics;
     }
 
-    public void Dispose()
+    public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => Task.Run(() => DeleteOlderThan(cutoff), cancellationToken);
+
+    private int DeleteOlderThan(DateTimeOffset cutoff)
     {
-        WriterConnection.Dispose();
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 5 }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // The newest message always stays: its id is where numbering resumes after a restart (ids are never reused).
+        command.CommandText = "PRAGMA busy_timeout=5000; DELETE FROM messages WHERE time < $cutoff AND id < (SELECT MAX(id) FROM messages);";
+        command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+        return command.ExecuteNonQuery();
+    }
+
+    void IStoreCommitter.Commit(IReadOnlyList<StoreOperation> batch)
+    {
+        var firstId = _lastId;
+        using var transaction = _writerConnection.BeginTransaction();
+        var context = new SqliteStoreBatch(_writerConnection, transaction, this);
+        try
+        {
+            foreach (var operation in batch)
+            {
+                operation.Apply(context);
+            }
+
+            transaction.Commit();
+        }
+        catch (Exception)
+        {
+            // Nothing of this batch was delivered, so giving its ids back keeps them gap-free and unseen.
+            Interlocked.Exchange(ref _lastId, firstId);
+            try
+            {
+                transaction.Rollback();
+            }
+            catch (Exception)
+            {
+                // The transaction may already be gone with the error, which the writer reports.
+            }
+
+            throw;
+        }
+        finally
+        {
+            context.DisposeCommands();
+        }
+    }
+
+    internal long NextId() => Interlocked.Increment(ref _lastId);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        _writerConnection.Dispose();
         // Pooled read connections would keep the files open (and a test's temp directory undeletable).
         SqliteConnection.ClearAllPools();
+    }
+
+    // One node: what this node committed is everything there is, so the batch is delivered as it stands.
+    private ValueTask DeliverAsync(IReadOnlyList<StoreOperation> batch)
+    {
+        foreach (var operation in batch)
+        {
+            if (operation is AppendMessageOperation { Message: { } message })
+            {
+                _sink.Deliver(message);
+            }
+
+            operation.Complete();
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     private SqliteConnection OpenReader()
@@ -180,7 +244,7 @@ internal sealed class ChatStore : IDisposable
         return messages;
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
+    internal static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
