@@ -142,9 +142,9 @@ internal static class ListenCommand
         return !ReferenceEquals(address, IPAddress.None) && LocalAddresses.IsBindable(address);
     }
 
-    internal static string HostError(string host) => IPAddress.TryParse(host.Trim('[', ']'), out _)
-        ? $"--host {host} is not an address of this machine (use 127.0.0.1, ::1, 0.0.0.0 or :: for all, or one of: {LocalAddresses.Describe()})"
-        : $"--host '{host}' is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or ::)";
+    internal static string HostError(string host, string name = "--host") => IPAddress.TryParse(host.Trim('[', ']'), out _)
+        ? $"{name} {host} is not an address of this machine (use 127.0.0.1, ::1, 0.0.0.0 or :: for all, or one of: {LocalAddresses.Describe()})"
+        : $"{name} '{host}' is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or ::)";
 }
 
 internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, TimeSpan? IdleTimeout = null);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 
 namespace Switchboard.Cli.Commands.Serve;
 
@@ -8,17 +9,19 @@ internal static class ServeCommand
     public static Command Create()
     {
         var host = new Option<string?>("--host") { Description = "Address the TCP and TLS listeners bind (default 127.0.0.1)" };
-        var port = new Option<int?>("--port", "-p") { Description = "TCP port (default 8899; 0 picks a free port, printed at start)" };
+        var port = Infrastructure.CliValues.PortOption("--port", "TCP port (default 8899; 0 picks a free port, printed at start)", allowZero: true, "-p");
         var noTcp = new Option<bool>("--no-tcp") { Description = "Do not listen on plain TCP" };
-        var tlsPort = new Option<int?>("--tls-port") { Description = "Also listen with TLS on this port (needs --cert and --key)" };
+        var tlsPort = Infrastructure.CliValues.PortOption("--tls-port", "Also listen with TLS on this port (needs --cert and --key)", allowZero: true);
         var cert = new Option<string?>("--cert") { Description = "PEM certificate for TLS" };
         var key = new Option<string?>("--key") { Description = "PEM private key for TLS" };
         var unix = new Option<string?>("--unix") { Description = "Also listen on this Unix socket path" };
         var data = new Option<string?>("--data") { Description = "Directory of the chat database (default $XDG_DATA_HOME/switchboard or ~/.local/share/switchboard)" };
         var oper = new Option<string?>("--oper-secret") { Description = "Secret for /oper (also SWITCHBOARD_OPER_SECRET or Chat:OperatorSecret)" };
+        var idle = Infrastructure.CliValues.DurationOption("--idle-timeout", "Close a client silent for this long (Chat:IdleTimeout; default 10m)", "-i");
+        var config = new Option<string?>("--config") { Description = "An appsettings file to read, above appsettings.json (next to the binary, then in the current directory) and below SWITCHBOARD_* variables" };
         var command = new Command("serve", "Run the chat server (TCP 127.0.0.1:8899 by default; nc and telnet can talk to it). Settings also come from appsettings.json and SWITCHBOARD_* environment variables.")
         {
-            host, port, noTcp, tlsPort, cert, key, unix, data, oper,
+            host, port, noTcp, tlsPort, cert, key, unix, data, oper, idle, config,
         };
 
         var web = ServeWebConsole.AddTo(command);
@@ -50,7 +53,12 @@ internal static class ServeCommand
             options.UnixSocketPath = parse.GetValue(unix) ?? options.UnixSocketPath;
             options.DataDirectory = parse.GetValue(data) ?? options.DataDirectory;
             options.OperatorSecret = parse.GetValue(oper) ?? options.OperatorSecret;
-        }, builder => web.Configure(builder, parse)));
+            options.IdleTimeout = parse.GetValue(idle) ?? options.IdleTimeout;
+        }, builder =>
+        {
+            builder.Logging.SetMinimumLevel(Infrastructure.GlobalOptions.LogLevel(parse));
+            web.Configure(builder, parse);
+        }, parse.GetValue(config)));
         return command;
     }
 }
