@@ -15,7 +15,7 @@ internal static class Program
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
-            return UsageErrors.Report(parsed);
+            return UsageErrors.Report(parsed, args);
         }
 
         try

@@ -9,9 +9,18 @@ namespace Switchboard.Cli.Infrastructure;
 /// </summary>
 internal static class UsageErrors
 {
-    public static int Report(ParseResult parsed)
+    public static int Report(ParseResult parsed, IReadOnlyList<string> args)
     {
         var command = CommandPath(parsed.CommandResult);
+        if (GluedValue(parsed.CommandResult.Command, args) is { } glued)
+        {
+            // "-q1": System.CommandLine splits it into the switch -q and a stray "1", and then complains about
+            // whatever the stray word displaced. Name the real mistake instead.
+            Console.Error.WriteLine($"{command}: '{glued.Token}': {glued.Alias} ({glued.Name}) is a switch and takes no value");
+            Console.Error.WriteLine($"Run '{command} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
         var unknown = parsed.UnmatchedTokens.FirstOrDefault();
         var subcommands = parsed.CommandResult.Command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToArray();
         if (subcommands.Length > 0 && parsed.CommandResult.Command.Action is null && unknown is not null && !unknown.StartsWith('-'))
@@ -36,6 +45,27 @@ internal static class UsageErrors
 
         Console.Error.WriteLine($"Run '{command} --help' for usage.");
         return ExitCodes.Usage;
+    }
+
+    private static (string Token, string Alias, string Name)? GluedValue(Command command, IReadOnlyList<string> args)
+    {
+        var switches = command.Options.Concat(command.Parents.OfType<Command>().SelectMany(p => p.Options.Where(o => o.Recursive)))
+            .Where(o => o.ValueType == typeof(bool))
+            .SelectMany(o => o.Aliases.Append(o.Name).Where(a => a.Length == 2 && a[0] == '-' && a[1] != '-').Select(a => (Alias: a, o.Name)))
+            .ToArray();
+        foreach (var token in args)
+        {
+            if (token.Length > 2 && token[0] == '-' && token[1] != '-' && char.IsDigit(token[2]))
+            {
+                var match = switches.FirstOrDefault(s => token.StartsWith(s.Alias, StringComparison.Ordinal));
+                if (match.Alias is not null)
+                {
+                    return (token, match.Alias, match.Name);
+                }
+            }
+        }
+
+        return null;
     }
 
     public static string CommandPath(CommandResult result)

@@ -112,6 +112,7 @@ internal static class ServeSettingsCheck
         }
 
         Require(!string.IsNullOrWhiteSpace(o.DataDirectory), $"{Name(nameof(o.DataDirectory), "--data")} must name a directory");
+        Require(!File.Exists(o.DataDirectory), $"--data {o.DataDirectory} is a file, not a directory (Chat:DataDirectory)");
         AtLeast(o.MaxLineLength, 1, nameof(o.MaxLineLength));
         AtLeast(o.RateLimitBurst, 1, nameof(o.RateLimitBurst));
         AtLeast(o.FloodDisconnectAfter, 1, nameof(o.FloodDisconnectAfter));
