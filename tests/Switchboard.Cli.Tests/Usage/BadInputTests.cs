@@ -27,7 +27,7 @@ public sealed class BadInputTests
         { "listen --port abc", null, null, "--port must be a number from 0 to 65535, not 'abc'" },
         { "listen 70000", null, null, "PORT must be a number from 0 to 65535, not '70000'" },
         { "listen 9000 --port 9001", null, null, "give the port once" },
-        { "listen", null, null, "give either --port N (or just N) or --unix PATH" },
+        { "listen", null, null, "give either --port N or --unix PATH (or the port alone: listen 9000)" },
         { "listen 0 --mode shout", null, null, "--mode must be one of print, echo, relay, not 'shout'" },
         { "listen 0 --max-conns -5", null, null, "--max-conns must be from 1 to 1,000,000, not -5" },
         { "listen 0 --host 1.2.3.4", null, null, "--host 1.2.3.4 is not an address of this machine" },

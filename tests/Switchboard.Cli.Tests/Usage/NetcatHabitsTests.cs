@@ -43,7 +43,7 @@ public sealed class NetcatHabitsTests
     {
         var (listen, port) = await ListenAsync("0", "--ssl", "--cert", TestFiles.CertificatePem, "--key", TestFiles.KeyPem, "--mode", "echo");
         await using var _ = listen;
-        await using var connect = SwitchboardCli.Start("connect", "--ssl", "--ca", TestFiles.CertificatePem, "localhost", $"{port}");
+        await using var connect = SwitchboardCli.Start("connect", "--ssl", "--ca", TestFiles.CertificatePem, "-w", "20s", "localhost", $"{port}");
         await connect.WriteLineAsync("secret");
         await connect.WaitForLineAsync("^secret$", timeout: Timeout);
         await listen.WaitForLineAsync(@"tls 127\.0\.0\.1:\d+ connected", stderr: true, timeout: Timeout);

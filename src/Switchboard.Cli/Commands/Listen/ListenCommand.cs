@@ -48,7 +48,7 @@ internal static class ListenCommand
             }
             else if (hasPort == hasUnix)
             {
-                result.AddError("give either --port N (or just N) or --unix PATH");
+                result.AddError("give either --port N or --unix PATH (or the port alone: listen 9000)");
             }
 
             if (!TryParseAddress(result.GetValue(host) ?? "127.0.0.1", out _))
