@@ -22,7 +22,7 @@ public sealed class PackagingTests
     }
 
     /// <summary>Release or Debug: the configuration these tests (and so the CLI next to them) were built in.</summary>
-    private static string Configuration() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+    private static string Configuration() => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     [Fact]
     public async Task The_packed_tool_installs_with_dotnet_tool_install_and_runs_as_switchboard()
@@ -39,7 +39,7 @@ public sealed class PackagingTests
             Assert.DoesNotContain("NU5", pack.Stdout + pack.Stderr, StringComparison.Ordinal);
         }
 
-        Assert.Single(Directory.GetFiles(packages, "Switchboard.Cli.*.nupkg").Where(f => !f.EndsWith(".snupkg", StringComparison.Ordinal)));
+        Assert.Single(Directory.GetFiles(packages, "Switchboard.Cli.*.nupkg"), f => !f.EndsWith(".snupkg", StringComparison.Ordinal));
         await using (var install = ExternalProcess.Start("dotnet", ["tool", "install", "Switchboard.Cli", "--tool-path", tools, "--add-source", packages, "--ignore-failed-sources"], closeInput: true))
         {
             Assert.True(await install.WaitForExitAsync(Slow) == 0, $"dotnet tool install failed:\n{install.Stdout}\n{install.Stderr}");
