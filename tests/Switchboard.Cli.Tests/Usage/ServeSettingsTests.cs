@@ -99,3 +99,70 @@ public sealed class ServeSettingsTests
         await serve.WaitForLineAsync(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} info: ", stderr: true, timeout: Timeout);
     }
 }
+
+/// <summary>The probes on serve's web host.</summary>
+public sealed class ServeHealthTests
+{
+    [Fact]
+    public async Task Healthz_and_readyz_answer_on_the_web_host_without_the_console_token()
+    {
+        using var folder = new TempFolder();
+        await using var serve = SwitchboardCli.Start(["serve", "--port", "0", "--web-port", "0", "--data", Path.Combine(folder.Path, "data")], null, workingDirectory: folder.Path);
+        var url = (await serve.WaitForLineAsync(@"web console on (http://\S+?)/?$", stderr: true, timeout: TimeSpan.FromSeconds(60))).Groups[1].Value;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var health = await http.GetAsync($"{url}/healthz");
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("ok\n", await health.Content.ReadAsStringAsync());
+        var ready = await http.GetAsync($"{url}/readyz");
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("ready\n", await ready.Content.ReadAsStringAsync());
+    }
+}
+
+/// <summary>Prometheus text at /metrics on serve's web host.</summary>
+public sealed class ServeMetricsTests
+{
+    [Fact]
+    public async Task Metrics_count_three_connected_clients()
+    {
+        using var folder = new TempFolder();
+        await using var serve = SwitchboardCli.Start(["serve", "--port", "0", "--web-port", "0", "--data", Path.Combine(folder.Path, "data")], null, workingDirectory: folder.Path);
+        var port = int.Parse((await serve.WaitForLineAsync(@"chat listening on tcp 127\.0\.0\.1:(\d+)", stderr: true, timeout: TimeSpan.FromSeconds(60))).Groups[1].Value, CultureInfo.InvariantCulture);
+        var url = (await serve.WaitForLineAsync(@"web console on (http://\S+?)/?$", stderr: true, timeout: TimeSpan.FromSeconds(60))).Groups[1].Value;
+        var clients = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var client = new TcpClient();
+                clients.Add(client);
+                await client.ConnectAsync("127.0.0.1", port);
+                // The welcome line means the server has taken the connection in.
+                using var reader = new StreamReader(client.GetStream(), Encoding.UTF8, leaveOpen: true);
+                Assert.Contains("Welcome", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            string text;
+            do
+            {
+                // The exporter caches a scrape for a moment: ask again until the third client shows.
+                text = await http.GetStringAsync($"{url}/metrics");
+                if (System.Text.RegularExpressions.Regex.IsMatch(text, @"(?m)^switchboard_chat_connections(\{[^}]*\})? 3(\s|$)"))
+                {
+                    return;
+                }
+
+                await Task.Delay(500);
+            }
+            while (DateTime.UtcNow < deadline);
+
+            Assert.Fail($"no switchboard_chat_connections 3 in /metrics:\n{text}");
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+}

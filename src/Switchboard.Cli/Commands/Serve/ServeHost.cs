@@ -72,6 +72,8 @@ internal static class ServeHost
             overrides(options);
         });
         builder.Services.AddSwitchboardChat();
+        // Health, metrics and systemd; before the web console, so the probes sit outside its token gate.
+        ServeOperations.Add(builder);
         configure?.Invoke(builder);
 
         if (string.IsNullOrEmpty(builder.Configuration["Http:Urls"]))
