@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Switchboard.Cli.Commands.Bench;
 using Switchboard.Cli.Commands.Connect;
 using Switchboard.Cli.Commands.Listen;
+using Switchboard.Cli.Infrastructure;
 
 namespace Switchboard.Cli;
 
@@ -13,40 +15,40 @@ internal static class Program
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
-            // Bad usage gets one line per problem and its own exit code, so scripts can tell it from a failure.
-            var command = CommandPath(parsed.CommandResult);
-            foreach (var error in parsed.Errors)
-            {
-                Console.Error.WriteLine($"{command}: {error.Message}");
-            }
-
-            Console.Error.WriteLine($"Run '{command} --help' for usage.");
-            return Infrastructure.ExitCodes.Usage;
+            return UsageErrors.Report(parsed, args);
         }
 
-        return parsed.Invoke();
-    }
-
-    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
-    {
-        var names = new List<string>();
-        for (var current = result; current is not null; current = current.Parent as System.CommandLine.Parsing.CommandResult)
+        try
         {
-            names.Insert(0, current.Parent is null ? "switchboard" : current.Command.Name);
+            // Our own handler instead of System.CommandLine's, which prints the whole exception: a user sees one
+            // line about what went wrong, and the trace only with --debug.
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-
-        return string.Join(' ', names);
+        catch (Exception ex)
+        {
+            var command = UsageErrors.CommandPath(parsed.CommandResult);
+            Console.Error.WriteLine(parsed.GetValue(GlobalOptions.Debug)
+                ? $"{command}: unexpected error: {ex}"
+                : $"{command}: unexpected error: {ex.Message} (run again with --debug for details)");
+            return ExitCodes.Failure;
+        }
     }
 
     internal static RootCommand BuildRootCommand()
     {
-        var root = new RootCommand("Switchboard: TCP, TLS, Unix-socket and UDP client-server tools (chat, fortune, netcat-style listen/connect, bench).");
+        var root = new RootCommand("Switchboard: TCP, TLS, Unix-socket and UDP client-server tools (chat, fortune, netcat-style listen/connect, bench).")
+        {
+            GlobalOptions.Verbose,
+            GlobalOptions.Quiet,
+            GlobalOptions.Debug,
+        };
         root.Subcommands.Add(ListenCommand.Create());
         root.Subcommands.Add(ConnectCommand.Create());
         root.Subcommands.Add(Commands.Serve.ServeCommand.Create());
         root.Subcommands.Add(Commands.Chat.ChatCommand.Create());
         root.Subcommands.Add(Commands.Fortune.FortuneCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(Commands.Completion.CompletionCommand.Create(root));
         return root;
     }
 }

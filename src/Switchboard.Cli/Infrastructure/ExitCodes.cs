@@ -15,9 +15,14 @@ internal static class ExitCodes
     public const int AddressInUse = 7;
     public const int ConnectionLost = 8;
     public const int Malformed = 9;
-    public const int Interrupted = 130;
 
-    public const string Help = "Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 host not found, 4 connection refused, 5 timed out, 6 TLS failure, 7 address in use, 8 connection lost, 9 malformed data, 130 interrupted.";
+    /// <summary>
+    /// Ctrl-C and SIGTERM end every command the same way: exit 0. A server stopped by its service manager stopped
+    /// as asked (systemd counts 0 as clean); a client stopped by its user did what it was told.
+    /// </summary>
+    public const int Stopped = Ok;
+
+    public const string Help = "Exit codes: 0 ok (also when stopped by Ctrl-C or SIGTERM), 1 other failure, 2 bad usage, 3 host not found, 4 connection refused, 5 timed out (or idle for --idle-timeout), 6 TLS failure, 7 address in use, 8 connection lost, 9 malformed data.";
 
     public static int For(ConnectError error) => error switch
     {

@@ -175,13 +175,20 @@ internal sealed class ChildProcess : IDisposable
 
     public void CloseInput() => _process.StandardInput.Close();
 
+    /// <summary>Waits for a stderr line matching <paramref name="match"/> (where every command prints "listening on").</summary>
+    public Task<string> WaitForErrorAsync(Func<string, bool> match, TimeSpan timeout, string what) =>
+        WaitForLineAsync(() => { lock (_gate) { return [.. _stderr]; } }, match, timeout, what);
+
     /// <summary>Waits for a stdout line matching <paramref name="match"/>; fails with the output so far.</summary>
-    public async Task<string> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout, string what)
+    public Task<string> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout, string what) =>
+        WaitForLineAsync(() => Output, match, timeout, what);
+
+    private async Task<string> WaitForLineAsync(Func<IReadOnlyList<string>> lines, Func<string, bool> match, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var found = Output.FirstOrDefault(match);
+            var found = lines().FirstOrDefault(match);
             if (found is not null)
             {
                 return found;
@@ -190,7 +197,7 @@ internal sealed class ChildProcess : IDisposable
             if (DateTime.UtcNow > deadline || _process.HasExited)
             {
                 await Task.Delay(100);
-                found = Output.FirstOrDefault(match);
+                found = lines().FirstOrDefault(match);
                 if (found is not null)
                 {
                     return found;

@@ -29,7 +29,7 @@ internal static partial class SwitchboardCli
         var process = Start(["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, .. moreArguments ?? []], environment, workingDirectory);
         try
         {
-            var line = await process.WaitForOutputAsync(l => l.StartsWith("chat listening on tcp ", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "serve's listening line");
+            var line = await process.WaitForErrorAsync(l => l.StartsWith("chat listening on tcp ", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "serve's listening line");
             var match = PortPattern().Match(line);
             return (process, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         }

@@ -26,7 +26,10 @@ public sealed class ExternalProcess : IAsyncDisposable
         _stderrPump = PumpAsync(process.StandardError.BaseStream, _stderr, null);
     }
 
-    /// <summary>Starts a program; <paramref name="closeInput"/> gives it an empty stdin (end of file at once).</summary>
+    /// <summary>
+    /// Starts a program; <paramref name="closeInput"/> gives it an empty stdin (end of file at once). An empty value
+    /// in <paramref name="environment"/> removes that variable.
+    /// </summary>
     public static ExternalProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, bool closeInput = false)
     {
         var info = new ProcessStartInfo(fileName)
@@ -46,7 +49,15 @@ public sealed class ExternalProcess : IAsyncDisposable
         info.Environment["NO_COLOR"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            info.Environment[key] = value;
+            // An empty value removes the variable (NO_COLOR is set by default, and NO_COLOR= still counts as set).
+            if (value.Length == 0)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
         }
 
         var process = new ExternalProcess(Process.Start(info) ?? throw new InvalidOperationException($"cannot start {fileName}"));

@@ -11,17 +11,17 @@ public static class SwitchboardCli
 
     public static ExternalProcess Start(params string[] arguments) => Start(arguments, environment: null);
 
-    public static ExternalProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, bool closeInput = false)
+    public static ExternalProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, bool closeInput = false, string? workingDirectory = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "switchboard.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project should reference Switchboard.Cli.");
-        return ExternalProcess.Start("dotnet", [dll, .. arguments], environment, closeInput: closeInput);
+        return ExternalProcess.Start("dotnet", [dll, .. arguments], environment, workingDirectory, closeInput: closeInput);
     }
 
     /// <summary>Runs a command to the end, with an empty stdin: exit code, stdout, stderr.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        await using var process = Start(arguments, environment, closeInput: true);
+        await using var process = Start(arguments, environment, closeInput: true, workingDirectory);
         var exit = await process.WaitForExitAsync(RunTimeout);
         return (exit, process.Stdout, process.Stderr);
     }

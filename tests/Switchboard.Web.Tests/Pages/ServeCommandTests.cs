@@ -13,8 +13,8 @@ public sealed partial class ServeCommandTests
         try
         {
             using var serve = SwitchboardCli.Start("serve", "--port", "0", "--web-port", "0", "--data", data);
-            var chat = await serve.WaitForStdoutMatchAsync(ChatLine(), TimeSpan.FromSeconds(60));
-            var web = await serve.WaitForStdoutMatchAsync(WebLine(), TimeSpan.FromSeconds(30));
+            var chat = await serve.WaitForStderrAsync(ChatLine(), TimeSpan.FromSeconds(60));
+            var web = await serve.WaitForStderrAsync(WebLine(), TimeSpan.FromSeconds(30));
             var url = web.Groups["url"].Value;
             Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
             Assert.DoesNotContain("token", url, StringComparison.Ordinal);
@@ -43,9 +43,9 @@ public sealed partial class ServeCommandTests
         try
         {
             using var serve = SwitchboardCli.Start("serve", "--port", "0", "--no-web", "--data", data);
-            await serve.WaitForStdoutMatchAsync(ChatLine(), TimeSpan.FromSeconds(60));
+            await serve.WaitForStderrAsync(ChatLine(), TimeSpan.FromSeconds(60));
             await Task.Delay(300);
-            Assert.DoesNotContain("web console", serve.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("web console", serve.Stderr, StringComparison.Ordinal);
         }
         finally
         {

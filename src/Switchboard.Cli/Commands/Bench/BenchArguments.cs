@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Switchboard.Cli.Commands.Bench;
 
 /// <summary>The bench options as typed, before validation; <see cref="TryValidate"/> turns them into settings.</summary>
@@ -159,24 +157,7 @@ internal sealed record BenchArguments
         return null;
     }
 
-    /// <summary>"10s", "500ms", "2m", "1.5s", or a bare number of seconds.</summary>
-    public static bool TryParseDuration(string text, out TimeSpan duration)
-    {
-        duration = default;
-        text = text.Trim();
-        var (number, scale) = text switch
-        {
-            _ when text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (text[..^2], 0.001),
-            _ when text.EndsWith('s') || text.EndsWith('S') => (text[..^1], 1.0),
-            _ when text.EndsWith('m') || text.EndsWith('M') => (text[..^1], 60.0),
-            _ => (text, 1.0),
-        };
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value) || value < 0 || value * scale > 86_400)
-        {
-            return false;
-        }
-
-        duration = TimeSpan.FromSeconds(value * scale);
-        return true;
-    }
+    /// <summary>The CLI's one duration syntax (<see cref="Infrastructure.Durations"/>), with bench's own ceiling of a day.</summary>
+    public static bool TryParseDuration(string text, out TimeSpan duration) =>
+        Infrastructure.Durations.TryParse(text, out duration) && duration <= TimeSpan.FromDays(1);
 }

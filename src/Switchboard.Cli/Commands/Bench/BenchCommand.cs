@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Switchboard.Cli.Infrastructure;
 using Spectre.Console;
 
 namespace Switchboard.Cli.Commands.Bench;
@@ -9,19 +10,19 @@ internal static class BenchCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "pingpong | echo | fanout | connections" };
-        scenario.AcceptOnlyFromAmong("pingpong", "echo", "fanout", "connections");
+        scenario.OnlyFrom("pingpong", "echo", "fanout", "connections");
         var target = new Option<string?>("--target") { Description = "HOST:PORT of the server; loopback only (127.0.0.0/8, ::1, localhost). Several nodes of a chat cluster as HOST:PORT,HOST:PORT: clients are spread over them" };
         var unix = new Option<string?>("--unix") { Description = "Unix socket path of the server, instead of --target" };
-        var clients = new Option<int?>("--clients") { Description = "Clients (connections); default 1, fanout 100, connections 1000" };
-        var inFlight = new Option<int?>("--in-flight") { Description = "Messages in flight per client (echo, default 1000) or lines per sender not yet delivered everywhere (fanout, default 2)" };
-        var size = new Option<int>("--size") { Description = "Message size in bytes", DefaultValueFactory = _ => 32 };
+        var clients = Infrastructure.CliValues.OptionalNumberOption("--clients", "Clients (connections); default 1, fanout 100, connections 1000", int.MinValue, int.MaxValue);
+        var inFlight = Infrastructure.CliValues.OptionalNumberOption("--in-flight", "Messages in flight per client (echo, default 1000) or lines per sender not yet delivered everywhere (fanout, default 2)", int.MinValue, int.MaxValue);
+        var size = Infrastructure.CliValues.IntOption("--size", "Message size in bytes", int.MinValue, int.MaxValue, 32);
         var duration = new Option<string?>("--duration") { Description = "How long to measure, after the warm-up (10s, 500ms, 2m); default 10s unless --count" };
-        var count = new Option<long?>("--count") { Description = "Messages per client (per sender for fanout) instead of a duration" };
+        var count = Infrastructure.CliValues.OptionalNumberOption("--count", "Messages per client (per sender for fanout) instead of a duration", long.MinValue, long.MaxValue);
         var warmup = new Option<string>("--warmup") { Description = "Unmeasured run before a duration run", DefaultValueFactory = _ => "1s" };
         var timeout = new Option<string?>("--timeout") { Description = "Hard limit on the whole run; default duration + warm-up + 60s" };
-        var tls = new Option<bool>("--tls") { Description = "Connect with TLS (any certificate accepted: the server is local and under test)" };
-        var senders = new Option<int?>("--senders") { Description = "fanout: how many clients send (default 10)" };
-        var serverPid = new Option<int?>("--server-pid") { Description = "The server's process id: connections measures its memory (default: the owner of the listening socket); pingpong, echo and fanout report its CPU time per message (Linux)" };
+        var tls = new Option<bool>("--tls", "--ssl") { Description = "Connect with TLS (any certificate accepted: the server is local and under test); --ssl is the same" };
+        var senders = Infrastructure.CliValues.OptionalNumberOption("--senders", "fanout: how many clients send (default 10)", 1, int.MaxValue);
+        var serverPid = Infrastructure.CliValues.OptionalNumberOption("--server-pid", "The server's process id: connections measures its memory (default: the owner of the listening socket); pingpong, echo and fanout report its CPU time per message (Linux)", 1, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Print one JSON object per run instead of the table" };
 
         var command = new Command("bench", "Measure a server on this machine: round-trip latency, echo throughput, chat fan-out, idle connections.");
@@ -56,7 +57,7 @@ internal static class BenchCommand
         if (!arguments.TryValidate(out var settings, out var error))
         {
             await Console.Error.WriteLineAsync($"switchboard bench: {error}");
-            return 2;
+            return Infrastructure.ExitCodes.Usage;
         }
 
         try

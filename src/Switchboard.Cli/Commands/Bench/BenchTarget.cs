@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Switchboard.Cli.Infrastructure;
 
 namespace Switchboard.Cli.Commands.Bench;
 
@@ -14,25 +14,17 @@ internal sealed record BenchTarget(EndPoint EndPoint, string Display)
 
     public int Port => EndPoint is IPEndPoint ip ? ip.Port : 0;
 
-    /// <summary>Parses "HOST:PORT" ("[::1]:PORT" for IPv6). HOST must be a loopback address or "localhost".</summary>
+    /// <summary>Parses "HOST:PORT" ("[::1]:PORT" for IPv6), the address syntax of every command. HOST must be a loopback address or "localhost".</summary>
     public static bool TryParseTcp(string text, out BenchTarget? target, out string error)
     {
         target = null;
-        error = string.Empty;
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || colon == text.Length - 1)
+        if (!HostPort.TryParse(text, null, null, out var hostPort, out error))
         {
-            error = $"--target must be HOST:PORT, not '{text}'";
+            error = $"--target: {error}";
             return false;
         }
 
-        var host = text[..colon].Trim('[', ']');
-        if (!int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-        {
-            error = $"--target port must be 1 to 65535, not '{text[(colon + 1)..]}'";
-            return false;
-        }
-
+        var (host, port) = (hostPort.Host, hostPort.Port);
         IPAddress address;
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
         {

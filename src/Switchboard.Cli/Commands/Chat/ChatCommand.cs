@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 
 namespace Switchboard.Cli.Commands.Chat;
 
@@ -9,16 +8,42 @@ internal static class ChatCommand
     public static Command Create()
     {
         var target = new Argument<string?>("HOST[:PORT]") { Description = "Server to join (default 127.0.0.1:8899); [v6]:PORT for IPv6; several nodes of a cluster as HOST1:PORT1,HOST2:PORT2 (tried in turn when one is gone)", Arity = ArgumentArity.ZeroOrOne };
+        var port = new Argument<string?>("port") { Description = "Port, as a separate word (HOST PORT, as for connect; one server only)", Arity = ArgumentArity.ZeroOrOne };
         var nick = new Option<string?>("--nick", "-n") { Description = "Nickname to take" };
         var room = new Option<string>("--room", "-r") { Description = "Room to join", DefaultValueFactory = _ => "lobby" };
-        var tls = new Option<bool>("--tls") { Description = "Connect with TLS" };
+        var tls = new Option<bool>("--tls", "--ssl") { Description = "Connect with TLS (--ssl is the same, ncat's name)" };
         var ca = new Option<string?>("--ca") { Description = "PEM file of CA certificates to trust (implies --tls)" };
         var insecure = new Option<bool>("--insecure") { Description = "Accept any server certificate (testing only; implies --tls)" };
         var unix = new Option<string?>("--unix") { Description = "Connect to a Unix socket instead of TCP" };
         var command = new Command("chat", "Chat in a terminal: coloured messages, a status line, automatic reconnect that resumes where it left off. Works with stdin/stdout redirected, too.")
         {
-            target, nick, room, tls, ca, insecure, unix,
+            target, port, nick, room, tls, ca, insecure, unix,
         };
+
+        Infrastructure.CliValues.AddValidator(command, result =>
+        {
+            if (result.GetValue(unix) is not null && result.GetValue(target) is not null)
+            {
+                result.AddError("give either HOST[:PORT] or --unix PATH, not both");
+            }
+            else if (result.GetValue(target) is { } text)
+            {
+                var nodes = text.Split(',', StringSplitOptions.TrimEntries);
+                if (nodes.Length > 1 && result.GetValue(port) is not null)
+                {
+                    result.AddError("give the port inside each HOST:PORT when naming several servers");
+                }
+
+                foreach (var node in nodes)
+                {
+                    if (!Infrastructure.HostPort.TryParse(node, nodes.Length > 1 ? null : result.GetValue(port), ChatServerDefaultPort, out _, out var error))
+                    {
+                        result.AddError(error);
+                        break;
+                    }
+                }
+            }
+        });
 
         command.SetAction(parse =>
         {
@@ -35,15 +60,9 @@ internal static class ChatCommand
             if (settings.UnixPath is null)
             {
                 settings.Servers.Clear();
-                foreach (var one in (parse.GetValue(target) ?? "127.0.0.1").Split(','))
+                foreach (var address in Servers(parse.GetValue(target) ?? "127.0.0.1", parse.GetValue(port)))
                 {
-                    if (!TryParseTarget(one.Trim(), out var h, out var p))
-                    {
-                        Console.Error.WriteLine($"switchboard chat: cannot read \"{one}\" as HOST[:PORT]");
-                        return 2;
-                    }
-
-                    settings.Servers.Add((h, p));
+                    settings.Servers.Add((address.Host, address.Port));
                 }
             }
 
@@ -52,42 +71,16 @@ internal static class ChatCommand
         return command;
     }
 
-    internal static bool TryParseTarget(string text, out string host, out int port)
+    private const int ChatServerDefaultPort = 8899;
+
+    /// <summary>The servers of HOST[:PORT][,HOST[:PORT]...], already checked by the validator.</summary>
+    private static IEnumerable<Infrastructure.HostPort> Servers(string text, string? port)
     {
-        host = text;
-        port = 8899;
-        string? portText = null;
-        if (text.StartsWith('['))
+        var nodes = text.Split(',', StringSplitOptions.TrimEntries);
+        foreach (var node in nodes)
         {
-            var close = text.IndexOf(']');
-            if (close < 0)
-            {
-                return false;
-            }
-
-            host = text[1..close];
-            if (close + 1 < text.Length)
-            {
-                if (text[close + 1] != ':')
-                {
-                    return false;
-                }
-
-                portText = text[(close + 2)..];
-            }
+            Infrastructure.HostPort.TryParse(node, nodes.Length > 1 ? null : port, ChatServerDefaultPort, out var address, out _);
+            yield return address;
         }
-        else if (text.Count(c => c == ':') == 1)
-        {
-            var colon = text.IndexOf(':');
-            host = text[..colon];
-            portText = text[(colon + 1)..];
-        }
-
-        if (portText is not null && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            return false;
-        }
-
-        return host.Length > 0;
     }
 }

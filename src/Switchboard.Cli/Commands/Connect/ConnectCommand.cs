@@ -9,11 +9,13 @@ internal static class ConnectCommand
 {
     public static Command Create()
     {
-        var host = new Argument<string?>("host") { Description = "Host name or IPv4/IPv6 address.", Arity = ArgumentArity.ZeroOrOne };
-        var port = new Argument<int?>("port") { Description = "Port number.", Arity = ArgumentArity.ZeroOrOne };
+        var target = new Argument<string?>("host") { Description = "Host name or IPv4/IPv6 address; HOST:PORT and [IPv6]:PORT work too.", Arity = ArgumentArity.ZeroOrOne, HelpName = "HOST[:PORT]" };
+        var port = new Argument<string?>("port") { Description = "Port number (1-65535), unless given as HOST:PORT.", Arity = ArgumentArity.ZeroOrOne };
         var unix = new Option<string?>("--unix", "-U") { Description = "Connect to a Unix domain socket at this path instead." };
-        var tls = new Option<bool>("--tls") { Description = "Speak TLS; the server certificate is checked against the system's trusted roots." };
+        var tls = new Option<bool>("--tls", "--ssl") { Description = "Speak TLS; the server certificate is checked against the system's trusted roots. --ssl is the same (ncat's name)." };
         var ca = new Option<FileInfo?>("--ca") { Description = "Trust the CA certificates in this PEM file instead of the system store." };
+        // -k stays --insecure here (curl's meaning, which users of connect have today); ncat's -k (keep the
+        // listener open) belongs to listen, where it is accepted and is the default anyway.
         var insecure = new Option<bool>("--insecure", "-k") { Description = "Accept any server certificate (testing only; never the default)." };
         var sni = new Option<string?>("--sni") { Description = "Server name to send and to check the certificate against (default: HOST)." };
         var udp = new Option<bool>("--udp", "-u") { Description = "Send each stdin line as a UDP datagram and print the datagrams that come back." };
@@ -23,24 +25,25 @@ internal static class ConnectCommand
             CustomParser = r => Durations.Parse(r, TimeSpan.FromSeconds(3)),
             DefaultValueFactory = _ => TimeSpan.FromSeconds(3),
         };
+        var idle = CliValues.DurationOption("--idle-timeout", "Close the connection and exit (code 5) after this long with nothing sent or received (ncat's -i).", "-i");
         var crlf = new Option<bool>("--crlf", "-C") { Description = "Send CRLF line endings instead of LF." };
         var hex = new Option<bool>("--hex", "-x") { Description = "Read stdin as hex text and show received bytes as a hex dump." };
         var command = new Command("connect", "Connect to a server: stdin goes to the socket, the socket goes to stdout. End of stdin half-closes and waits for the peer.\n" + ExitCodes.Help)
         {
-            host, port, unix, tls, ca, insecure, sni, udp, timeout, crlf, hex,
+            target, port, unix, tls, ca, insecure, sni, udp, timeout, idle, crlf, hex,
         };
 
-        command.Validators.Add(result =>
+        CliValues.AddValidator(command, result =>
         {
-            var hasHost = result.GetValue(host) is not null;
+            var hasHost = result.GetValue(target) is not null;
             var hasUnix = result.GetValue(unix) is not null;
             if (hasUnix == hasHost)
             {
-                result.AddError("give either HOST PORT or --unix PATH");
+                result.AddError("give either HOST PORT (or HOST:PORT) or --unix PATH");
             }
-            else if (hasHost && result.GetValue(port) is not (>= 1 and <= 65535))
+            else if (hasHost && !HostPort.TryParse(result.GetValue(target)!, result.GetValue(port), null, out _, out var error))
             {
-                result.AddError("PORT must be a number from 1 to 65535");
+                result.AddError(error);
             }
 
             if (!result.GetValue(tls) && (result.GetValue(ca) is not null || result.GetValue(insecure) || result.GetValue(sni) is not null))
@@ -52,13 +55,19 @@ internal static class ConnectCommand
             {
                 result.AddError("--udp works with HOST PORT only (no --unix, no --tls)");
             }
+
+            if (result.GetValue(udp) && result.GetValue(idle) is not null)
+            {
+                result.AddError("--idle-timeout is for TCP, TLS and Unix sockets; with --udp, --timeout says how long to wait for replies");
+            }
         });
 
-        command.SetAction((result, _) =>
+        command.SetAction((result, cancellationToken) =>
         {
+            var address = result.GetValue(target) is { } text && HostPort.TryParse(text, result.GetValue(port), null, out var parsed, out _) ? parsed : (HostPort?)null;
             var settings = new ConnectSettings(
-                result.GetValue(host),
-                result.GetValue(port) ?? 0,
+                address?.Host,
+                address?.Port ?? 0,
                 result.GetValue(unix),
                 result.GetValue(tls)
                     ? new ClientTlsOptions { CaFile = result.GetValue(ca)?.FullName, Insecure = result.GetValue(insecure), ServerName = result.GetValue(sni) }
@@ -66,11 +75,13 @@ internal static class ConnectCommand
                 result.GetValue(udp),
                 result.GetValue(timeout),
                 result.GetValue(crlf),
-                result.GetValue(hex));
+                result.GetValue(hex),
+                result.GetValue(idle),
+                result.GetValue(GlobalOptions.Verbose));
             return settings.Udp ? UdpConnect.RunAsync(settings) : StreamConnect.RunAsync(settings);
         });
         return command;
     }
 }
 
-internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, TimeSpan Timeout, bool Crlf, bool Hex);
+internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, TimeSpan Timeout, bool Crlf, bool Hex, TimeSpan? IdleTimeout = null, bool Verbose = false);

@@ -26,15 +26,21 @@ internal static class StreamConnect
         }
         catch (OperationCanceledException)
         {
-            return ExitCodes.Interrupted;
+            return ExitCodes.Stopped;
         }
 
+        if (settings.Verbose)
+        {
+            await Console.Error.WriteLineAsync($"switchboard connect: connected to {SwitchboardConnection.DescribeEndPoint(connection.RemoteEndPoint)}");
+        }
+
+        using var idle = new IdleTimer(settings.IdleTimeout, signal.Token);
         await using (connection)
         {
-            var toStdout = SocketToStdoutAsync(connection, settings.Hex, signal.Token);
-            var fromStdin = StdinToSocketAsync(connection, settings, signal.Token);
+            var toStdout = SocketToStdoutAsync(connection, settings.Hex, idle);
+            var fromStdin = StdinToSocketAsync(connection, settings, idle);
             var first = await Task.WhenAny(toStdout, fromStdin);
-            if (first == fromStdin && !signal.Token.IsCancellationRequested)
+            if (first == fromStdin && !idle.Token.IsCancellationRequested)
             {
                 // End of stdin: half-close (FIN) and keep printing until the peer closes its side.
                 await connection.CloseAsync("end of input");
@@ -47,15 +53,22 @@ internal static class StreamConnect
             }
             catch (OperationCanceledException)
             {
-                exit = ExitCodes.Interrupted;
+                exit = ExitCodes.Stopped;
+            }
+
+            if (idle.Expired)
+            {
+                await Console.Error.WriteLineAsync($"switchboard connect: idle for {Durations.Format(settings.IdleTimeout!.Value)}; closing");
+                return ExitCodes.TimedOut;
             }
 
             return exit;
         }
     }
 
-    private static async Task<int> SocketToStdoutAsync(SwitchboardConnection connection, bool hex, CancellationToken cancellationToken)
+    private static async Task<int> SocketToStdoutAsync(SwitchboardConnection connection, bool hex, IdleTimer idle)
     {
+        var cancellationToken = idle.Token;
         await using var stdout = Console.OpenStandardOutput();
         var input = connection.Input;
         long offset = 0;
@@ -64,6 +77,7 @@ internal static class StreamConnect
             while (true)
             {
                 var result = await input.ReadAsync(cancellationToken);
+                idle.Touch();
                 var buffer = result.Buffer;
                 if (hex)
                 {
@@ -97,12 +111,14 @@ internal static class StreamConnect
         }
     }
 
-    private static async Task StdinToSocketAsync(SwitchboardConnection connection, ConnectSettings settings, CancellationToken cancellationToken)
+    private static async Task StdinToSocketAsync(SwitchboardConnection connection, ConnectSettings settings, IdleTimer idle)
     {
+        var cancellationToken = idle.Token;
         if (settings.Hex)
         {
             await foreach (var bytes in StdinMessages.ReadAsync(hex: true, "", error => Console.Error.WriteLine($"switchboard connect: stdin: {error}; line not sent"), cancellationToken))
             {
+                idle.Touch();
                 await connection.SendAsync(bytes, cancellationToken);
             }
 
@@ -125,6 +141,7 @@ internal static class StreamConnect
                     return;
                 }
 
+                idle.Touch();
                 if (converted is null)
                 {
                     await connection.SendAsync(buffer.AsMemory(0, read), cancellationToken);

@@ -37,7 +37,7 @@ internal static class UdpConnect
         Volatile.Write(ref stdinEnded, true);
         quiet.CancelAfter(settings.Timeout);
         await receiving;
-        return signal.Token.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Ok;
+        return signal.Token.IsCancellationRequested ? ExitCodes.Stopped : ExitCodes.Ok;
     }
 
     private static async Task ReceiveAsync(UdpEndpoint udp, bool hex, CancellationTokenSource quiet, Func<bool> stdinEnded, TimeSpan quietPeriod)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Switchboard.Cli.Infrastructure;
 using Switchboard.Net.Qt.Fortune;
 
 namespace Switchboard.Cli.Commands.Fortune;
@@ -17,7 +18,7 @@ internal static class FortuneCommand
     {
         Description = "Wire framing: qt5 (the QString alone, Qt 5's fortuneserver; default over TCP), qt4 (quint16 block size, then the QString), local (quint32 UTF-16 length, then the QString, Qt's localfortuneserver; default over --local).",
         HelpName = "qt5|qt4|local",
-    }.AcceptOnlyFromAmong("qt5", "qt4", "local");
+    }.OnlyFrom("qt5", "qt4", "local");
 
     internal static FortuneFraming ResolveFraming(string? text, bool local) => text switch
     {

@@ -10,12 +10,12 @@ internal static class FortuneGetCommand
 {
     public const string ExitCodeHelp =
         "Exit codes: 0 fortune printed, 1 other failure, 2 invalid arguments, 3 host not found (or no socket at the local path), " +
-        "4 connection refused, 5 timed out, 8 the server closed before a whole fortune arrived, 9 malformed data (or wrong --framing), 130 interrupted.";
+        "4 connection refused, 5 timed out, 8 the server closed before a whole fortune arrived, 9 malformed data (or wrong --framing); 0 also when stopped by Ctrl-C or SIGTERM.";
 
     public static Command Create()
     {
-        var host = new Argument<string?>("host") { Description = "Host name or IPv4/IPv6 address of the fortune server.", Arity = ArgumentArity.ZeroOrOne };
-        var port = new Argument<int?>("port") { Description = "Port of the fortune server.", Arity = ArgumentArity.ZeroOrOne };
+        var host = new Argument<string?>("host") { Description = "Host name or IPv4/IPv6 address of the fortune server; HOST:PORT and [IPv6]:PORT work too.", Arity = ArgumentArity.ZeroOrOne, HelpName = "HOST[:PORT]" };
+        var port = new Argument<string?>("port") { Description = "Port of the fortune server, unless given as HOST:PORT.", Arity = ArgumentArity.ZeroOrOne };
         var local = new Option<string?>("--local", "-L")
         {
             Description = "Read from a local-socket server instead: a bare name as in Qt (in $TMPDIR, else the system temp folder), or a socket path.",
@@ -33,17 +33,17 @@ internal static class FortuneGetCommand
             host, port, local, framing, timeout,
         };
 
-        command.Validators.Add(result =>
+        CliValues.AddValidator(command, result =>
         {
             bool hasHost = result.GetValue(host) is not null;
             bool hasLocal = result.GetValue(local) is not null;
             if (hasHost == hasLocal)
             {
-                result.AddError("give either HOST PORT or --local NAME-OR-PATH");
+                result.AddError("give either HOST PORT (or HOST:PORT) or --local NAME-OR-PATH");
             }
-            else if (hasHost && result.GetValue(port) is not (>= 1 and <= 65535))
+            else if (hasHost && !HostPort.TryParse(result.GetValue(host)!, result.GetValue(port), null, out _, out var error))
             {
-                result.AddError("PORT must be a number from 1 to 65535");
+                result.AddError(error);
             }
         });
 
@@ -57,10 +57,17 @@ internal static class FortuneGetCommand
             };
             FortuneClient client = name is not null
                 ? FortuneClient.ForLocal(name, options)
-                : FortuneClient.ForTcp(result.GetValue(host)!, result.GetValue(port)!.Value, options);
+                : ForTcp(result.GetValue(host)!, result.GetValue(port), options);
             return RunAsync(client, cancellationToken);
         });
         return command;
+    }
+
+    private static FortuneClient ForTcp(string target, string? port, FortuneClientOptions options)
+    {
+        // Checked by the validator already; read again here rather than passing parsed state around.
+        HostPort.TryParse(target, port, null, out var address, out _);
+        return FortuneClient.ForTcp(address.Host, address.Port, options);
     }
 
     private static TimeSpan ParseTimeout(System.CommandLine.Parsing.ArgumentResult result)
@@ -102,8 +109,7 @@ internal static class FortuneGetCommand
         }
         catch (OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync("switchboard fortune get: interrupted");
-            return ExitCodes.Interrupted;
+                        return ExitCodes.Stopped;
         }
     }
 }

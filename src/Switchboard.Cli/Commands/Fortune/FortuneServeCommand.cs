@@ -17,7 +17,7 @@ internal static class FortuneServeCommand
 
     public static Command Create()
     {
-        var port = new Option<int?>("--port", "-p") { Description = "TCP port to listen on (0 picks a free one; the bound endpoint is printed on start)." };
+        var port = CliValues.PortOption("--port", "TCP port to listen on (0 picks a free one; the bound endpoint is printed on start).", allowZero: true, "-p");
         var host = new Option<string>("--host")
         {
             Description = "Address to listen on with --port: 127.0.0.1 by default (this machine only); 0.0.0.0 or :: for all interfaces.",
@@ -35,7 +35,7 @@ internal static class FortuneServeCommand
             port, host, local, framing, file,
         };
 
-        command.Validators.Add(result =>
+        CliValues.AddValidator(command, result =>
         {
             bool hasPort = result.GetValue(port) is not null;
             bool hasLocal = result.GetValue(local) is not null;
@@ -43,13 +43,13 @@ internal static class FortuneServeCommand
             {
                 result.AddError("give either --port N or --local NAME-OR-PATH");
             }
-            else if (hasPort && result.GetValue(port) is not (>= 0 and <= 65535))
-            {
-                result.AddError("--port must be a number from 0 to 65535");
-            }
             else if (hasLocal && result.GetResult(host) is { Implicit: false })
             {
                 result.AddError("--host goes with --port, not --local");
+            }
+            else if (hasPort && !ListenCommand.TryParseAddress(result.GetValue(host) ?? "127.0.0.1", out _))
+            {
+                result.AddError(ListenCommand.HostError(result.GetValue(host) ?? "127.0.0.1"));
             }
         });
 
@@ -105,7 +105,7 @@ internal static class FortuneServeCommand
         }
         catch (OperationCanceledException)
         {
-            return ExitCodes.Interrupted;
+            return ExitCodes.Stopped;
         }
     }
 

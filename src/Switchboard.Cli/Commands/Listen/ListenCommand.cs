@@ -18,28 +18,42 @@ internal static class ListenCommand
 {
     public static Command Create()
     {
-        var port = new Option<int?>("--port", "-p") { Description = "TCP (or UDP) port to listen on; 0 picks a free one and prints it." };
+        var portArgument = new Argument<int?>("port") { Description = "Port to listen on, as in 'nc -l 9000' (the same as --port).", Arity = ArgumentArity.ZeroOrOne, CustomParser = r => CliValues.ParsePort(r, allowZero: true) };
+        var port = CliValues.PortOption("--port", "TCP (or UDP) port to listen on; 0 picks a free one and prints it.", allowZero: true, "-p");
         var host = new Option<string>("--host") { Description = "Address to bind: 127.0.0.1 (default), ::1, 0.0.0.0 or :: for all.", DefaultValueFactory = _ => "127.0.0.1" };
         var unix = new Option<string?>("--unix", "-U") { Description = "Listen on a Unix domain socket at this path instead of TCP." };
-        var tls = new Option<bool>("--tls") { Description = "Speak TLS (needs --cert and --key)." };
+        var tls = new Option<bool>("--tls", "--ssl") { Description = "Speak TLS (needs --cert and --key). --ssl is the same (ncat's name)." };
         var cert = new Option<FileInfo?>("--cert") { Description = "Server certificate: PEM (with --key) or PFX/PKCS#12." };
         var key = new Option<FileInfo?>("--key") { Description = "PEM private key of --cert." };
         var udp = new Option<bool>("--udp", "-u") { Description = "Listen for UDP datagrams instead of TCP connections." };
-        var mode = new Option<ListenMode>("--mode", "-m") { Description = "print: show what clients send, send stdin to all; echo: send every byte back; relay: each line goes to all other clients.", DefaultValueFactory = _ => ListenMode.Print };
-        var maxConns = new Option<int>("--max-conns") { Description = "Most connections open at once; more are turned away.", DefaultValueFactory = _ => 1000 };
+        var mode = CliValues.ChoiceOption("--mode", "print: show what clients send, send stdin to all; echo: send every byte back; relay: each line goes to all other clients.", "print", ["print", "echo", "relay"], "-m");
+        var maxConns = CliValues.IntOption("--max-conns", "Most connections open at once; more are turned away.", 1, 1_000_000, 1000);
+        var idle = CliValues.DurationOption("--idle-timeout", "Close a connection that has sent nothing for this long (ncat's -i).", "-i");
+        // ncat's -k keeps the listener open after the first client; listen has always done that (it serves many
+        // clients at once), so -k is accepted for muscle memory and changes nothing.
+        var keepOpen = new Option<bool>("--keep-open", "-k") { Description = "Keep listening after a client leaves (always the case; accepted as in ncat)." };
         var hex = new Option<bool>("--hex", "-x") { Description = "Show received bytes as a hex dump and read stdin as hex." };
-        var command = new Command("listen", "Listen for connections (the Qt server window, in a terminal): print, echo or relay.\n" + ExitCodes.Help)
+        var command = new Command("listen", "Listen for connections (the Qt server window, in a terminal): print, echo or relay. Many clients at once, until Ctrl-C.\n" + ExitCodes.Help)
         {
-            port, host, unix, tls, cert, key, udp, mode, maxConns, hex,
+            portArgument, port, host, unix, tls, cert, key, udp, mode, maxConns, idle, keepOpen, hex,
         };
 
-        command.Validators.Add(result =>
+        CliValues.AddValidator(command, result =>
         {
-            var hasPort = result.GetValue(port) is not null;
+            var hasPort = result.GetValue(port) is not null || result.GetValue(portArgument) is not null;
             var hasUnix = result.GetValue(unix) is not null;
-            if (hasPort == hasUnix)
+            if (result.GetValue(port) is not null && result.GetValue(portArgument) is not null)
             {
-                result.AddError("give either --port N or --unix PATH");
+                result.AddError("give the port once: 'listen 9000' or 'listen --port 9000'");
+            }
+            else if (hasPort == hasUnix)
+            {
+                result.AddError("give either --port N or --unix PATH (or the port alone: listen 9000)");
+            }
+
+            if (!TryParseAddress(result.GetValue(host) ?? "127.0.0.1", out _))
+            {
+                result.AddError(HostError(result.GetValue(host) ?? "127.0.0.1"));
             }
 
             if (result.GetValue(tls) && result.GetValue(cert) is null)
@@ -47,33 +61,47 @@ internal static class ListenCommand
                 result.AddError("--tls needs --cert (and --key for a PEM certificate)");
             }
 
+            foreach (var file in new[] { result.GetValue(cert), result.GetValue(key) })
+            {
+                if (file is not null && !file.Exists)
+                {
+                    result.AddError($"no file at {file.FullName}");
+                }
+            }
+
             if (result.GetValue(udp) && (hasUnix || result.GetValue(tls)))
             {
                 result.AddError("--udp works with --port only (no --unix, no --tls)");
+            }
+
+            if (result.GetValue(udp) && result.GetValue(idle) is not null)
+            {
+                result.AddError("--idle-timeout is for connections (TCP, TLS, Unix sockets), not --udp");
             }
         });
 
         command.SetAction((result, _) =>
         {
             var settings = new ListenSettings(
-                result.GetValue(port),
+                result.GetValue(port) ?? result.GetValue(portArgument),
                 result.GetValue(host)!,
                 result.GetValue(unix),
                 result.GetValue(tls) ? result.GetValue(cert) : null,
                 result.GetValue(key),
                 result.GetValue(udp),
-                result.GetValue(mode),
+                Enum.Parse<ListenMode>(result.GetValue(mode)!, ignoreCase: true),
                 result.GetValue(maxConns),
-                result.GetValue(hex));
-            return RunAsync(settings);
+                result.GetValue(hex),
+                result.GetValue(idle));
+            return RunAsync(settings, GlobalOptions.LogLevel(result));
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ListenSettings settings)
+    private static async Task<int> RunAsync(ListenSettings settings, LogLevel level)
     {
         using var signal = new ShutdownSignal();
-        using var loggerFactory = ConsoleLogging.Create();
+        using var loggerFactory = ConsoleLogging.Create(level);
         var logger = loggerFactory.CreateLogger("listen");
         try
         {
@@ -96,13 +124,27 @@ internal static class ListenCommand
         }
     }
 
-    internal static IPAddress ParseAddress(string host) => host.Trim('[', ']') switch
+    internal static IPAddress ParseAddress(string host) => TryParseAddress(host, out var address) ? address : throw new FormatException(HostError(host));
+
+    /// <summary>
+    /// A bind address: an IP literal (or localhost, or *) that belongs to this machine. Checked before binding, so
+    /// --host 1.2.3.4 is a usage error in words, not a socket error from deep inside the listener.
+    /// </summary>
+    internal static bool TryParseAddress(string host, out IPAddress address)
     {
-        "localhost" => IPAddress.Loopback,
-        "*" => IPAddress.Any,
-        var text when IPAddress.TryParse(text, out var address) => address,
-        _ => throw new FormatException($"--host '{host}' is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or ::)"),
-    };
+        address = host.Trim('[', ']') switch
+        {
+            "localhost" => IPAddress.Loopback,
+            "*" => IPAddress.Any,
+            var text when IPAddress.TryParse(text, out var parsed) => parsed,
+            _ => IPAddress.None,
+        };
+        return !ReferenceEquals(address, IPAddress.None) && LocalAddresses.IsBindable(address);
+    }
+
+    internal static string HostError(string host, string name = "--host") => IPAddress.TryParse(host.Trim('[', ']'), out _)
+        ? $"{name} {host} is not an address of this machine (use 127.0.0.1, ::1, 0.0.0.0 or :: for all, or one of: {LocalAddresses.Describe()})"
+        : $"{name} '{host}' is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or ::)";
 }
 
-internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex);
+internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, TimeSpan? IdleTimeout = null);

@@ -37,6 +37,10 @@ internal static class TcpListen
             ListenMode.Relay => (c, ct) => RelayAsync(c, registry, logger, ct),
             _ => (c, ct) => PrintAsync(c, settings.Hex, output, logger, ct),
         };
+        if (settings.IdleTimeout is { } limit)
+        {
+            handler = WithIdleTimeout(handler, limit, logger);
+        }
 
         await using var listener = await SwitchboardListener.StartAsync(options, handler, loggerFactory, registry, cancellationToken);
         await Console.Error.WriteLineAsync($"listening on {DescribeKind(listener.TransportKind)} {SwitchboardConnection.DescribeEndPoint(listener.BoundEndPoint)} (mode {settings.Mode.ToString().ToLowerInvariant()})");
@@ -53,10 +57,38 @@ internal static class TcpListen
         {
         }
 
-        await Console.Error.WriteLineAsync($"shutting down: closing {registry.Count} connection(s)");
+        await Console.Error.WriteLineAsync($"shutting down: closing {Plural.Of(registry.Count, "connection")}");
         await listener.ShutdownAsync(CancellationToken.None);
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// -i/--idle-timeout: ends a connection's handler (which closes it) once the peer has sent nothing for the
+    /// limit. Watching the byte counter keeps the rule in one place for every mode.
+    /// </summary>
+    private static ConnectionHandler WithIdleTimeout(ConnectionHandler inner, TimeSpan limit, ILogger logger) => async (connection, shutdown) =>
+    {
+        using var idle = new IdleTimer(limit, shutdown);
+        var handling = inner(connection, idle.Token);
+        using var ticks = new PeriodicTimer(limit / 8 > TimeSpan.FromMilliseconds(10) ? limit / 8 : TimeSpan.FromMilliseconds(10));
+        var seen = connection.BytesReceived;
+        while (!handling.IsCompleted && !idle.Token.IsCancellationRequested)
+        {
+            await Task.WhenAny(handling, ticks.WaitForNextTickAsync().AsTask());
+            if (connection.BytesReceived != seen)
+            {
+                seen = connection.BytesReceived;
+                idle.Touch();
+            }
+        }
+
+        if (idle.Expired)
+        {
+            logger.LogInformation("{Peer} idle for {Limit}; closing", connection, Durations.Format(limit));
+        }
+
+        await handling;
+    };
 
     private static string DescribeKind(TransportKind kind) => kind.ToString().ToLowerInvariant();
 
@@ -199,7 +231,7 @@ internal static class TcpListen
         await foreach (var bytes in StdinMessages.ReadAsync(hex, "\n", error => logger.LogWarning("stdin: {Error}; line not sent", error), cancellationToken))
         {
             var sent = registry.Broadcast(bytes);
-            logger.LogDebug("sent {Bytes} bytes to {Count} client(s)", bytes.Length, sent);
+            logger.LogDebug("sent {Bytes} to {Clients}", Plural.Of(bytes.Length, "byte"), Plural.Of(sent, "client"));
         }
     }
 }

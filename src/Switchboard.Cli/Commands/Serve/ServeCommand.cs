@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using Switchboard.Chat;
 using Switchboard.Cli.Infrastructure;
 
@@ -10,9 +11,9 @@ internal static class ServeCommand
     public static Command Create()
     {
         var host = new Option<string?>("--host") { Description = "Address the TCP and TLS listeners bind (default 127.0.0.1)" };
-        var port = new Option<int?>("--port", "-p") { Description = "TCP port (default 8899; 0 picks a free port, printed at start)" };
+        var port = Infrastructure.CliValues.PortOption("--port", "TCP port (default 8899; 0 picks a free port, printed at start)", allowZero: true, "-p");
         var noTcp = new Option<bool>("--no-tcp") { Description = "Do not listen on plain TCP" };
-        var tlsPort = new Option<int?>("--tls-port") { Description = "Also listen with TLS on this port (needs --cert and --key)" };
+        var tlsPort = Infrastructure.CliValues.PortOption("--tls-port", "Also listen with TLS on this port (needs --cert and --key)", allowZero: true);
         var cert = new Option<string?>("--cert") { Description = "PEM certificate for TLS" };
         var key = new Option<string?>("--key") { Description = "PEM private key for TLS" };
         var unix = new Option<string?>("--unix") { Description = "Also listen on this Unix socket path" };
@@ -20,9 +21,11 @@ internal static class ServeCommand
         var oper = new Option<string?>("--oper-secret") { Description = "Secret for /oper (also SWITCHBOARD_OPER_SECRET or Chat:OperatorSecret)" };
         var postgres = new Option<string?>("--postgres") { Description = "Share rooms, history and presence with other nodes on this PostgreSQL database (Npgsql connection string, e.g. \"Host=127.0.0.1;Username=chat;Database=chat\"; also SWITCHBOARD_Chat__Postgres; give the password in PGPASSWORD). Without it: SQLite in --data" };
         var node = new Option<string?>("--node") { Description = "This node's name among the nodes on one database (default: host name, process id and a random suffix)" };
+        var idle = Infrastructure.CliValues.DurationOption("--idle-timeout", "Close a client silent for this long (Chat:IdleTimeout; default 10m)", "-i");
+        var config = new Option<string?>("--config") { Description = "An appsettings file to read, above appsettings.json (next to the binary, then in the current directory) and below SWITCHBOARD_* variables" };
         var command = new Command("serve", "Run the chat server (TCP 127.0.0.1:8899 by default; nc and telnet can talk to it). Settings also come from appsettings.json and SWITCHBOARD_* environment variables.")
         {
-            host, port, noTcp, tlsPort, cert, key, unix, data, oper, postgres, node,
+            host, port, noTcp, tlsPort, cert, key, unix, data, oper, postgres, node, idle, config,
         };
 
         var web = ServeWebConsole.AddTo(command);
@@ -58,7 +61,12 @@ internal static class ServeCommand
             options.OperatorSecret = parse.GetValue(oper) ?? options.OperatorSecret;
             options.Postgres = parse.GetValue(postgres) ?? options.Postgres;
             options.NodeName = parse.GetValue(node) ?? options.NodeName;
-        }, builder => web.Configure(builder, parse)));
+            options.IdleTimeout = parse.GetValue(idle) ?? options.IdleTimeout;
+        }, builder =>
+        {
+            builder.Logging.SetMinimumLevel(Infrastructure.GlobalOptions.LogLevel(parse));
+            web.Configure(builder, parse);
+        }, parse.GetValue(config)));
         return command;
     }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
+using System.Runtime.InteropServices;
 using Switchboard.Chat;
 using Switchboard.Cli.Infrastructure;
 
@@ -19,14 +19,27 @@ namespace Switchboard.Cli.Commands.Serve;
 /// </summary>
 internal static class ServeHost
 {
-    public static int Run(Action<ChatServerOptions> overrides, Action<WebApplicationBuilder>? configure = null)
+    public static int Run(Action<ChatServerOptions> overrides, Action<WebApplicationBuilder>? configure = null, string? configFile = null)
     {
         WebApplication app;
         try
         {
-            app = CreateBuilder(overrides, configure).Build();
+            var builder = CreateBuilder(overrides, configure, configFile);
+            // Every setting is checked before the host exists: nothing is bound, opened or created while one is wrong.
+            var problems = ServeSettingsCheck.Check(builder.Configuration, overrides);
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                {
+                    Console.Error.WriteLine($"switchboard serve: {problem}");
+                }
+
+                return ExitCodes.Usage;
+            }
+
+            app = builder.Build();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException or FileNotFoundException)
         {
             Console.Error.WriteLine($"switchboard serve: {ex.Message}");
             return ExitCodes.Usage;
@@ -35,23 +48,18 @@ internal static class ServeHost
         return RunAsync(app).GetAwaiter().GetResult();
     }
 
-    public static WebApplicationBuilder CreateBuilder(Action<ChatServerOptions> overrides, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplicationBuilder CreateBuilder(Action<ChatServerOptions> overrides, Action<WebApplicationBuilder>? configure = null, string? configFile = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+        ServeConfigFiles.Add(builder.Configuration, configFile);
         // The builder already reads appsettings.json from the current directory; SWITCHBOARD_* variables come last,
         // so they override it (SWITCHBOARD_Chat__Port=9000 sets Chat:Port).
         builder.Configuration.AddEnvironmentVariables("SWITCHBOARD_");
 
-        // The console is the Qt server window: one line per event on stderr, so stdout stays for the
-        // "chat listening on ..." lines that scripts parse.
+        // The console is the Qt server window: one line per event on stderr, with the "listening on" lines, as in
+        // every other command (stdout is for data, and serve has none).
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-            o.ColorBehavior = Console.IsErrorRedirected || Environment.GetEnvironmentVariable("NO_COLOR") is not null ? LoggerColorBehavior.Disabled : LoggerColorBehavior.Default;
-        });
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        ConsoleLogging.Configure(builder.Logging);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         // A failed start is reported once, briefly, by Run; the host would add a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
@@ -64,6 +72,8 @@ internal static class ServeHost
             overrides(options);
         });
         builder.Services.AddSwitchboardChat();
+        // Health, metrics and systemd; before the web console, so the probes sit outside its token gate.
+        ServeOperations.Add(builder);
         configure?.Invoke(builder);
 
         if (string.IsNullOrEmpty(builder.Configuration["Http:Urls"]))
@@ -96,12 +106,17 @@ internal static class ServeHost
             var server = app.Services.GetRequiredService<ChatServer>();
             foreach (var listener in server.Listeners)
             {
-                Console.Out.WriteLine($"chat listening on {listener.Transport.ToString().ToLowerInvariant()} {listener.EndPoint}");
+                Console.Error.WriteLine($"chat listening on {listener.Transport.ToString().ToLowerInvariant()} {listener.EndPoint}");
             }
 
-            Console.Out.Flush();
+            // SIGHUP asks a daemon to re-read its settings; its default action would end serve (exit 129).
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                app.Logger.LogWarning("SIGHUP received: serve keeps running; settings and certificates are read at start only, restart to apply changes");
+            });
             await app.WaitForShutdownAsync();
-            return 0;
+            return ExitCodes.Stopped;
         }
     }
 

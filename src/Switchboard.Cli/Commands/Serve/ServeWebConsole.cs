@@ -82,10 +82,8 @@ internal sealed class ServeWebConsole
             {
                 foreach (var url in urls)
                 {
-                    Console.Out.WriteLine($"web console on {url}");
+                    Console.Error.WriteLine($"web console on {url}");
                 }
-
-                Console.Out.Flush();
             },
         });
 

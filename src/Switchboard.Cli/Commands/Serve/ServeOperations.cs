@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+
+namespace Switchboard.Cli.Commands.Serve;
+
+/// <summary>What serve needs to run as a service: probes, metrics, and systemd's notify protocol.</summary>
+internal static class ServeOperations
+{
+    public static void Add(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ServeMetrics>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ServeMetrics.MeterName, "switchboard.*")
+            .AddPrometheusExporter());
+        builder.Services.AddSingleton<IStartupFilter, ServeHealth>();
+        // Under systemd only (it checks): Type=notify readiness, and journald-friendly console lines.
+        builder.Host.UseSystemd();
+    }
+}
