@@ -16,10 +16,13 @@ needs=(
   chromedriver:chromium-driver
   Xvfb:xvfb
   dbus-run-session:dbus-daemon
+  microsocks:microsocks
+  tinyproxy:tinyproxy
 )
 # Files that belong to packages without a program on PATH.
 files=(
   /bin/kill:procps
+  /bin/ip:iproute2
   /usr/lib/x86_64-linux-gnu/qt5/examples/network/fortuneserver/fortuneserver:qtbase5-examples
   /usr/lib/python3/dist-packages/PyQt5/QtNetwork.abi3.so:python3-pyqt5
   /usr/libexec/at-spi-bus-launcher:at-spi2-core

@@ -15,9 +15,11 @@ internal static class ExitCodes
     public const int AddressInUse = 7;
     public const int ConnectionLost = 8;
     public const int Malformed = 9;
+    public const int ProxyAuthentication = 10;
+    public const int ProxyRefused = 11;
     public const int Interrupted = 130;
 
-    public const string Help = "Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 host not found, 4 connection refused, 5 timed out, 6 TLS failure, 7 address in use, 8 connection lost, 9 malformed data, 130 interrupted.";
+    public const string Help = "Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 host not found, 4 connection refused, 5 timed out, 6 TLS failure, 7 address in use, 8 connection lost, 9 malformed data, 10 proxy authentication failed, 11 proxy refused the tunnel, 130 interrupted.";
 
     public static int For(ConnectError error) => error switch
     {
@@ -27,6 +29,8 @@ internal static class ExitCodes
         ConnectError.TlsFailure => TlsFailure,
         // The server took the connection and dropped it at once: the connection was lost, not refused.
         ConnectError.Reset => ConnectionLost,
+        ConnectError.ProxyAuthenticationFailed => ProxyAuthentication,
+        ConnectError.ProxyRefused => ProxyRefused,
         _ => Failure,
     };
 }

@@ -18,6 +18,14 @@ public static class Peers
 
     public static string Kill => Require("/bin/kill", "procps");
 
+    public static string Microsocks => Require("microsocks", "microsocks");
+
+    public static string Tinyproxy => Require("tinyproxy", "tinyproxy");
+
+    public static string Unshare => Require("unshare", "util-linux");
+
+    public static string Ip => Require("/bin/ip", "iproute2");
+
     public static string FortuneServer => Require($"{QtExamples}/network/fortuneserver/fortuneserver", "qtbase5-examples");
 
     public static string ThreadedFortuneServer => Require($"{QtExamples}/network/threadedfortuneserver/threadedfortuneserver", "qtbase5-examples");

@@ -17,6 +17,8 @@ internal static class ConnectCommand
         var insecure = new Option<bool>("--insecure", "-k") { Description = "Accept any server certificate (testing only; never the default)." };
         var sni = new Option<string?>("--sni") { Description = "Server name to send and to check the certificate against (default: HOST)." };
         var udp = new Option<bool>("--udp", "-u") { Description = "Send each stdin line as a UDP datagram and print the datagrams that come back." };
+        var proxy = new Option<string?>("--proxy") { Description = "Connect through a proxy: socks5://[user:pass@]host:port or http://[user:pass@]host:port (HTTP CONNECT). Default: ALL_PROXY or HTTPS_PROXY, unless NO_PROXY lists HOST." };
+        var noProxy = new Option<bool>("--no-proxy") { Description = "Connect directly, ignoring ALL_PROXY and HTTPS_PROXY." };
         var timeout = new Option<TimeSpan>("--timeout", "-w")
         {
             Description = "Connect timeout (3s, 500ms, 1m).",
@@ -27,7 +29,7 @@ internal static class ConnectCommand
         var hex = new Option<bool>("--hex", "-x") { Description = "Read stdin as hex text and show received bytes as a hex dump." };
         var command = new Command("connect", "Connect to a server: stdin goes to the socket, the socket goes to stdout. End of stdin half-closes and waits for the peer.\n" + ExitCodes.Help)
         {
-            host, port, unix, tls, ca, insecure, sni, udp, timeout, crlf, hex,
+            host, port, unix, tls, ca, insecure, sni, udp, proxy, noProxy, timeout, crlf, hex,
         };
 
         command.Validators.Add(result =>
@@ -52,6 +54,18 @@ internal static class ConnectCommand
             {
                 result.AddError("--udp works with HOST PORT only (no --unix, no --tls)");
             }
+
+            if (result.GetValue(proxy) is { } url)
+            {
+                if (result.GetValue(noProxy) || hasUnix || result.GetValue(udp))
+                {
+                    result.AddError("--proxy works with TCP HOST PORT only (no --no-proxy, --unix or --udp)");
+                }
+                else if (ProxySetting.Check(url) is { } error)
+                {
+                    result.AddError($"--proxy: {error}");
+                }
+            }
         });
 
         command.SetAction((result, _) =>
@@ -64,6 +78,7 @@ internal static class ConnectCommand
                     ? new ClientTlsOptions { CaFile = result.GetValue(ca)?.FullName, Insecure = result.GetValue(insecure), ServerName = result.GetValue(sni) }
                     : null,
                 result.GetValue(udp),
+                new ProxySetting(result.GetValue(proxy), result.GetValue(noProxy)),
                 result.GetValue(timeout),
                 result.GetValue(crlf),
                 result.GetValue(hex));
@@ -73,4 +88,4 @@ internal static class ConnectCommand
     }
 }
 
-internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, TimeSpan Timeout, bool Crlf, bool Hex);
+internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, ProxySetting Proxy, TimeSpan Timeout, bool Crlf, bool Hex);
