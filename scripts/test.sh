@@ -10,6 +10,7 @@ needs=(
   socat:socat
   openssl:openssl
   unshare:util-linux
+  nsenter:util-linux
   ss:iproute2
   python3:python3
   chromium:chromium

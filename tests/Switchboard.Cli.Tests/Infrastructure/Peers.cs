@@ -24,6 +24,8 @@ public static class Peers
 
     public static string Unshare => Require("unshare", "util-linux");
 
+    public static string Nsenter => Require("nsenter", "util-linux");
+
     public static string Ip => Require("/bin/ip", "iproute2");
 
     public static string FortuneServer => Require($"{QtExamples}/network/fortuneserver/fortuneserver", "qtbase5-examples");

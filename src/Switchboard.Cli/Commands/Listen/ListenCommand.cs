@@ -28,9 +28,10 @@ internal static class ListenCommand
         var mode = new Option<ListenMode>("--mode", "-m") { Description = "print: show what clients send, send stdin to all; echo: send every byte back; relay: each line goes to all other clients.", DefaultValueFactory = _ => ListenMode.Print };
         var maxConns = new Option<int>("--max-conns") { Description = "Most connections open at once; more are turned away.", DefaultValueFactory = _ => 1000 };
         var hex = new Option<bool>("--hex", "-x") { Description = "Show received bytes as a hex dump and read stdin as hex." };
+        var join = new Option<string[]>("--join") { Description = "With --udp: join this IPv4 or IPv6 multicast group (repeatable). Binds the any address of its family unless --host is given." };
         var command = new Command("listen", "Listen for connections (the Qt server window, in a terminal): print, echo or relay.\n" + ExitCodes.Help)
         {
-            port, host, unix, tls, cert, key, udp, mode, maxConns, hex,
+            port, host, unix, tls, cert, key, udp, mode, maxConns, hex, join,
         };
 
         command.Validators.Add(result =>
@@ -51,6 +52,18 @@ internal static class ListenCommand
             {
                 result.AddError("--udp works with --port only (no --unix, no --tls)");
             }
+
+            if (result.GetValue(join) is { Length: > 0 } groups)
+            {
+                if (!result.GetValue(udp))
+                {
+                    result.AddError("--join needs --udp");
+                }
+                else if (MulticastGroups.Check(groups) is { } error)
+                {
+                    result.AddError(error);
+                }
+            }
         });
 
         command.SetAction((result, _) =>
@@ -64,7 +77,9 @@ internal static class ListenCommand
                 result.GetValue(udp),
                 result.GetValue(mode),
                 result.GetValue(maxConns),
-                result.GetValue(hex));
+                result.GetValue(hex),
+                MulticastGroups.Parse(result.GetValue(join) ?? []),
+                result.GetResult(host) is { Implicit: false });
             return RunAsync(settings);
         });
         return command;
@@ -105,4 +120,4 @@ internal static class ListenCommand
     };
 }
 
-internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex);
+internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, IReadOnlyList<IPAddress> Join, bool HostGiven);
