@@ -26,6 +26,7 @@ files=(
   /bin/ip:iproute2
   /usr/lib/x86_64-linux-gnu/qt5/examples/network/fortuneserver/fortuneserver:qtbase5-examples
   /usr/lib/python3/dist-packages/PyQt5/QtNetwork.abi3.so:python3-pyqt5
+  /usr/share/doc/pyqt5-examples/examples/ipc/localfortuneserver.py:pyqt5-examples
   /usr/libexec/at-spi-bus-launcher:at-spi2-core
   /usr/lib/python3/dist-packages/pyatspi/__init__.py:python3-pyatspi
 )

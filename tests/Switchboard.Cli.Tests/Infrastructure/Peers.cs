@@ -49,6 +49,9 @@ public static class Peers
         }
     }
 
+    /// <summary>A PyQt5 example script (Qt 4 style: a quint16 block size before the QString), run with <see cref="Python"/>.</summary>
+    public static string PyQtExample(string relativePath) => Require($"/usr/share/doc/pyqt5-examples/examples/{relativePath}", "pyqt5-examples");
+
     public static string Xvfb => Require("/usr/bin/Xvfb", "xvfb");
 
     /// <summary>A private D-Bus session, for the accessibility bus that lets a test read and drive Qt's widgets.</summary>
