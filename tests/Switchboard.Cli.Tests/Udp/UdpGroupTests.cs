@@ -25,6 +25,12 @@ public sealed class UdpGroupTests
         Assert.Equal(0, (await ns.RunCliAsync("control", "connect", "--udp", "-w", "200ms", "239.1.2.3", Text(port))).ExitCode);
         await listener.WaitForLineAsync("\\] control$");
         Assert.DoesNotContain("not joined", listener.Stdout);
+
+        // Ctrl-C: the listener leaves both groups before it closes.
+        listener.Signal(2);
+        Assert.Equal(0, await listener.WaitForExitAsync());
+        Assert.Contains("left multicast group 239.1.2.3", listener.Stderr);
+        Assert.Contains("left multicast group 239.1.2.4", listener.Stderr);
     }
 
     [Fact]

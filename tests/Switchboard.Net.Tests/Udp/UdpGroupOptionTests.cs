@@ -34,6 +34,15 @@ public sealed class UdpGroupOptionTests
         Assert.Contains("is IPv6", Assert.Throws<ArgumentException>(() => udp.JoinMulticastGroup(IPAddress.Parse("ff15::1"))).Message);
     }
 
+    [Fact]
+    public void Leaving_a_group_never_joined_is_the_kernels_error_translated()
+    {
+        // Dropping a membership that does not exist fails in the kernel (EADDRNOTAVAIL) and sends nothing.
+        using var udp = UdpEndpoint.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var error = Assert.Throws<IOException>(() => udp.LeaveMulticastGroup(IPAddress.Parse("239.1.2.3")));
+        Assert.StartsWith("cannot leave multicast group 239.1.2.3: ", error.Message);
+    }
+
     [Theory]
     [InlineData("224.0.0.1", true)]
     [InlineData("239.255.255.255", true)]

@@ -74,6 +74,13 @@ internal static class UdpListen
         {
         }
 
+        // Closing would drop the memberships too; leaving says so, as a member that leaves on purpose.
+        foreach (var group in settings.Join)
+        {
+            udp.LeaveMulticastGroup(group);
+            logger.LogInformation("left multicast group {Group}", group);
+        }
+
         return ExitCodes.Ok;
     }
 
