@@ -10,18 +10,23 @@ needs=(
   socat:socat
   openssl:openssl
   unshare:util-linux
+  nsenter:util-linux
   ss:iproute2
   python3:python3
   chromium:chromium
   chromedriver:chromium-driver
   Xvfb:xvfb
   dbus-run-session:dbus-daemon
+  microsocks:microsocks
+  tinyproxy:tinyproxy
 )
 # Files that belong to packages without a program on PATH.
 files=(
   /bin/kill:procps
+  /bin/ip:iproute2
   /usr/lib/x86_64-linux-gnu/qt5/examples/network/fortuneserver/fortuneserver:qtbase5-examples
   /usr/lib/python3/dist-packages/PyQt5/QtNetwork.abi3.so:python3-pyqt5
+  /usr/share/doc/pyqt5-examples/examples/ipc/localfortuneserver.py:pyqt5-examples
   /usr/libexec/at-spi-bus-launcher:at-spi2-core
   # The cluster tests start a throwaway PostgreSQL 15 (initdb + pg_ctl, which Debian keeps off PATH).
   /usr/lib/postgresql/15/bin/initdb:postgresql

@@ -22,7 +22,10 @@ internal static class ExitCodes
     /// </summary>
     public const int Stopped = Ok;
 
-    public const string Help = "Exit codes: 0 ok (also when stopped by Ctrl-C or SIGTERM), 1 other failure, 2 bad usage, 3 host not found, 4 connection refused, 5 timed out (or idle for --idle-timeout), 6 TLS failure, 7 address in use, 8 connection lost, 9 malformed data.";
+    public const int ProxyAuthentication = 10;
+    public const int ProxyRefused = 11;
+
+    public const string Help = "Exit codes: 0 ok (also when stopped by Ctrl-C or SIGTERM), 1 other failure, 2 bad usage, 3 host not found, 4 connection refused, 5 timed out (or idle for --idle-timeout), 6 TLS failure, 7 address in use, 8 connection lost, 9 malformed data, 10 proxy authentication failed, 11 proxy refused the tunnel.";
 
     public static int For(ConnectError error) => error switch
     {
@@ -32,6 +35,8 @@ internal static class ExitCodes
         ConnectError.TlsFailure => TlsFailure,
         // The server took the connection and dropped it at once: the connection was lost, not refused.
         ConnectError.Reset => ConnectionLost,
+        ConnectError.ProxyAuthenticationFailed => ProxyAuthentication,
+        ConnectError.ProxyRefused => ProxyRefused,
         _ => Failure,
     };
 }

@@ -8,6 +8,12 @@ public sealed class ClientOptions : ConnectionOptions
 
     /// <summary>TLS settings; null for plain TCP.</summary>
     public ClientTlsOptions? Tls { get; set; }
+
+    /// <summary>
+    /// A SOCKS5 or HTTP CONNECT proxy for TCP connections; null (the default) connects directly. The library
+    /// reads no environment variables itself: <see cref="ProxyOptions.FromEnvironment(string)"/> does, on request.
+    /// </summary>
+    public ProxyOptions? Proxy { get; set; }
 }
 
 /// <summary>TLS settings of a client. The default validates the server against the system's trusted roots.</summary>

@@ -27,6 +27,15 @@ public enum ConnectError
     /// <summary>The Unix socket path does not exist.</summary>
     PathNotFound,
 
+    /// <summary>The proxy turned down the credentials, or needs some and none were given. The message has its reason.</summary>
+    ProxyAuthenticationFailed,
+
+    /// <summary>
+    /// The proxy did not open the tunnel to the target: it refused the CONNECT (by its rules, or an HTTP status
+    /// other than 2xx and 407), failed generally, or did not speak its protocol. The message has its reason.
+    /// </summary>
+    ProxyRefused,
+
     /// <summary>Anything else.</summary>
     Other,
 }

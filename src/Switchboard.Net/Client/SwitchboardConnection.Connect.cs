@@ -11,6 +11,7 @@ public sealed partial class SwitchboardConnection
     /// <summary>
     /// Connects over TCP (and TLS when <see cref="ClientOptions.Tls"/> is set) to a host name or an IPv4/IPv6
     /// address. Every address of the host is tried in turn within <see cref="ClientOptions.ConnectTimeout"/>.
+    /// With <see cref="ClientOptions.Proxy"/> set, the connection goes through the proxy's tunnel instead.
     /// </summary>
     /// <param name="host">A host name or address.</param>
     /// <param name="port">The port, 1 to 65535.</param>
@@ -32,9 +33,10 @@ public sealed partial class SwitchboardConnection
         try
         {
             connection.SetState(ConnectionState.HostLookup, null);
-            var addresses = await ResolveAsync(host, timeout.Token);
+            // Behind a proxy only the proxy's name is looked up here: the proxy resolves the target's (remote DNS).
+            var addresses = options.Proxy is { } proxy ? await ResolveProxyAsync(proxy, timeout.Token) : await ResolveAsync(host, timeout.Token);
             connection.SetState(ConnectionState.Connecting, null);
-            socket = await ConnectAnyAsync(addresses, port, timeout.Token);
+            socket = options.Proxy is null ? await ConnectAnyAsync(addresses, port, timeout.Token) : await ConnectThroughProxyAsync(addresses, options.Proxy, host, port, timeout.Token);
             socket.NoDelay = true;
             Stream stream = new NetworkStream(socket, ownsSocket: false);
             var kind = TransportKind.Tcp;

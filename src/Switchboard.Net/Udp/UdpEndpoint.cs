@@ -12,7 +12,7 @@ public readonly record struct UdpDatagram(ReadOnlyMemory<byte> Data, IPEndPoint 
 /// A UDP socket that sends datagrams to host:port and receives them with the sender's endpoint (QUdpSocket).
 /// Bound to a local address and port, or to an ephemeral port for a client.
 /// </summary>
-public sealed class UdpEndpoint : IDisposable
+public sealed partial class UdpEndpoint : IDisposable
 {
     /// <summary>The largest UDP payload over IPv4.</summary>
     public const int MaxDatagramSize = 65507;
@@ -86,6 +86,8 @@ public sealed class UdpEndpoint : IDisposable
     }
 
     /// <summary>Sends one datagram.</summary>
+    /// <exception cref="UdpBroadcastNotEnabledException">The destination is a broadcast address and <see cref="EnableBroadcast"/> is off.</exception>
+    /// <exception cref="IOException">The system refused the datagram (no route to the destination, ...).</exception>
     public async ValueTask SendToAsync(ReadOnlyMemory<byte> data, IPEndPoint remote, CancellationToken cancellationToken = default)
     {
         if (data.Length > MaxDatagramSize)
@@ -93,7 +95,21 @@ public sealed class UdpEndpoint : IDisposable
             throw new ArgumentException($"a UDP datagram holds at most {MaxDatagramSize} bytes, not {data.Length}", nameof(data));
         }
 
-        var sent = await _socket.SendToAsync(data, SocketFlags.None, remote, cancellationToken);
+        int sent;
+        try
+        {
+            sent = await _socket.SendToAsync(data, SocketFlags.None, remote, cancellationToken);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AccessDenied && !EnableBroadcast)
+        {
+            // The kernel refuses a broadcast from a socket without SO_BROADCAST (EACCES); say which switch is missing.
+            throw new UdpBroadcastNotEnabledException(remote.Address, ex);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode != SocketError.OperationAborted)
+        {
+            throw new IOException($"cannot send to {remote}: {ex.Message}", ex);
+        }
+
         Interlocked.Increment(ref _datagramsSent);
         Interlocked.Add(ref _bytesSent, sent);
     }

@@ -12,6 +12,8 @@ public sealed class ConnectExitCodeTests
     [InlineData(ConnectError.TimedOut, ExitCodes.TimedOut)]
     [InlineData(ConnectError.TlsFailure, ExitCodes.TlsFailure)]
     [InlineData(ConnectError.Reset, ExitCodes.ConnectionLost)]
+    [InlineData(ConnectError.ProxyAuthenticationFailed, ExitCodes.ProxyAuthentication)]
+    [InlineData(ConnectError.ProxyRefused, ExitCodes.ProxyRefused)]
     [InlineData(ConnectError.Other, ExitCodes.Failure)]
     public void Each_connect_error_has_its_exit_code(ConnectError error, int exitCode)
         => Assert.Equal(exitCode, ExitCodes.For(error));

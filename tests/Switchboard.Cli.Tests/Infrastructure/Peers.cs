@@ -18,6 +18,16 @@ public static class Peers
 
     public static string Kill => Require("/bin/kill", "procps");
 
+    public static string Microsocks => Require("microsocks", "microsocks");
+
+    public static string Tinyproxy => Require("tinyproxy", "tinyproxy");
+
+    public static string Unshare => Require("unshare", "util-linux");
+
+    public static string Nsenter => Require("nsenter", "util-linux");
+
+    public static string Ip => Require("/bin/ip", "iproute2");
+
     public static string FortuneServer => Require($"{QtExamples}/network/fortuneserver/fortuneserver", "qtbase5-examples");
 
     public static string ThreadedFortuneServer => Require($"{QtExamples}/network/threadedfortuneserver/threadedfortuneserver", "qtbase5-examples");
@@ -38,6 +48,9 @@ public static class Peers
             return python;
         }
     }
+
+    /// <summary>A PyQt5 example script (Qt 4 style: a quint16 block size before the QString), run with <see cref="Python"/>.</summary>
+    public static string PyQtExample(string relativePath) => Require($"/usr/share/doc/pyqt5-examples/examples/{relativePath}", "pyqt5-examples");
 
     public static string Xvfb => Require("/usr/bin/Xvfb", "xvfb");
 

@@ -45,6 +45,16 @@ public sealed class ClientPageTests
     }
 
     [Fact]
+    public async Task The_port_starts_at_8899_as_the_chat_server_and_Qts_tutorials()
+    {
+        await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0 });
+        using var browser = HeadlessChromium.Start();
+        browser.Open(console.BaseUrls[0] + "/client");
+        browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
+        Assert.Equal("8899", browser.Find("#port").GetDomProperty("value"));
+    }
+
+    [Fact]
     public async Task A_refused_connection_is_reported_and_the_page_can_try_again()
     {
         await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0 });

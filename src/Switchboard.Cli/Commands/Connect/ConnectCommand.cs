@@ -19,6 +19,11 @@ internal static class ConnectCommand
         var insecure = new Option<bool>("--insecure", "-k") { Description = "Accept any server certificate (testing only; never the default)." };
         var sni = new Option<string?>("--sni") { Description = "Server name to send and to check the certificate against (default: HOST)." };
         var udp = new Option<bool>("--udp", "-u") { Description = "Send each stdin line as a UDP datagram and print the datagrams that come back." };
+        var broadcast = new Option<bool>("--broadcast") { Description = "With --udp: allow sending to a broadcast address such as 127.255.255.255 (off by default)." };
+        var ttl = CliValues.OptionalNumberOption("--ttl", "With --udp: hops a multicast datagram may cross, 0 to 255 (system default 1: this link only).", 0, 255);
+        var noLoopback = new Option<bool>("--no-loopback") { Description = "With --udp: multicast datagrams sent are not delivered to group members on this host." };
+        var proxy = new Option<string?>("--proxy") { Description = "Connect through a proxy: socks5://[user:pass@]host:port or http://[user:pass@]host:port (HTTP CONNECT). Default: ALL_PROXY or HTTPS_PROXY, unless NO_PROXY lists HOST." };
+        var noProxy = new Option<bool>("--no-proxy") { Description = "Connect directly, ignoring ALL_PROXY and HTTPS_PROXY." };
         var timeout = new Option<TimeSpan>("--timeout", "-w")
         {
             Description = "Connect timeout (3s, 500ms, 1m).",
@@ -30,7 +35,7 @@ internal static class ConnectCommand
         var hex = new Option<bool>("--hex", "-x") { Description = "Read stdin as hex text and show received bytes as a hex dump." };
         var command = new Command("connect", "Connect to a server: stdin goes to the socket, the socket goes to stdout. End of stdin half-closes and waits for the peer.\n" + ExitCodes.Help)
         {
-            target, port, unix, tls, ca, insecure, sni, udp, timeout, idle, crlf, hex,
+            target, port, unix, tls, ca, insecure, sni, udp, broadcast, ttl, noLoopback, proxy, noProxy, timeout, idle, crlf, hex,
         };
 
         CliValues.AddValidator(command, result =>
@@ -60,6 +65,33 @@ internal static class ConnectCommand
             {
                 result.AddError("--idle-timeout is for TCP, TLS and Unix sockets; with --udp, --timeout says how long to wait for replies");
             }
+
+            if (!result.GetValue(udp) && (result.GetValue(broadcast) || result.GetValue(ttl) is not null || result.GetValue(noLoopback)))
+            {
+                result.AddError("--broadcast, --ttl and --no-loopback need --udp");
+            }
+            else if (result.GetValue(ttl) is < 0 or > 255)
+            {
+                result.AddError("--ttl must be a number from 0 to 255");
+            }
+            else if (result.GetValue(udp) && !result.GetValue(broadcast) && result.GetValue(target) is { } text
+                && HostPort.TryParse(text, result.GetValue(port), null, out var destination, out _)
+                && System.Net.IPAddress.TryParse(destination.Host, out var address) && UdpEndpoint.IsBroadcast(address))
+            {
+                result.AddError($"{destination.Host} is a broadcast address: add --broadcast to send to it");
+            }
+
+            if (result.GetValue(proxy) is { } url)
+            {
+                if (result.GetValue(noProxy) || hasUnix || result.GetValue(udp))
+                {
+                    result.AddError("--proxy works with TCP HOST PORT only (no --no-proxy, --unix or --udp)");
+                }
+                else if (ProxySetting.Check(url) is { } error)
+                {
+                    result.AddError($"--proxy: {error}");
+                }
+            }
         });
 
         command.SetAction((result, cancellationToken) =>
@@ -73,6 +105,8 @@ internal static class ConnectCommand
                     ? new ClientTlsOptions { CaFile = result.GetValue(ca)?.FullName, Insecure = result.GetValue(insecure), ServerName = result.GetValue(sni) }
                     : null,
                 result.GetValue(udp),
+                new UdpSetting(result.GetValue(broadcast), result.GetValue(ttl), result.GetValue(noLoopback)),
+                new ProxySetting(result.GetValue(proxy), result.GetValue(noProxy)),
                 result.GetValue(timeout),
                 result.GetValue(crlf),
                 result.GetValue(hex),
@@ -84,4 +118,7 @@ internal static class ConnectCommand
     }
 }
 
-internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, TimeSpan Timeout, bool Crlf, bool Hex, TimeSpan? IdleTimeout = null, bool Verbose = false);
+internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, UdpSetting UdpOptions, ProxySetting Proxy, TimeSpan Timeout, bool Crlf, bool Hex, TimeSpan? IdleTimeout = null, bool Verbose = false);
+
+/// <summary>The UDP switches of <c>connect --udp</c>: broadcast permission, multicast TTL and loopback.</summary>
+internal sealed record UdpSetting(bool Broadcast, int? MulticastTimeToLive, bool NoLoopback);

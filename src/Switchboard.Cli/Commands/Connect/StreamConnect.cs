@@ -12,6 +12,19 @@ internal static class StreamConnect
     {
         using var signal = new ShutdownSignal();
         var options = new ClientOptions { ConnectTimeout = settings.Timeout, Tls = settings.Tls };
+        if (settings.Unix is null)
+        {
+            try
+            {
+                options.Proxy = settings.Proxy.Resolve(settings.Host!);
+            }
+            catch (FormatException ex)
+            {
+                await Console.Error.WriteLineAsync($"switchboard connect: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+        }
+
         SwitchboardConnection connection;
         try
         {

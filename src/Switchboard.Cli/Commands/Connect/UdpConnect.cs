@@ -25,13 +25,38 @@ internal static class UdpConnect
         }
 
         using var udp = UdpEndpoint.ForRemote(remote);
+        udp.EnableBroadcast = settings.UdpOptions.Broadcast;
+        udp.MulticastLoopback = !settings.UdpOptions.NoLoopback;
+        if (settings.UdpOptions.MulticastTimeToLive is { } ttl)
+        {
+            udp.MulticastTimeToLive = ttl;
+        }
+
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(signal.Token);
         var stdinEnded = false;
         var receiving = ReceiveAsync(udp, settings.Hex, quiet, () => Volatile.Read(ref stdinEnded), settings.Timeout);
         var ending = settings.Crlf ? "\r\n" : "\n";
-        await foreach (var bytes in StdinMessages.ReadAsync(settings.Hex, ending, error => Console.Error.WriteLine($"switchboard connect: stdin: {error}; line not sent"), signal.Token))
+        try
         {
-            await udp.SendToAsync(bytes, remote, signal.Token);
+            await foreach (var bytes in StdinMessages.ReadAsync(settings.Hex, ending, error => Console.Error.WriteLine($"switchboard connect: stdin: {error}; line not sent"), signal.Token))
+            {
+                await udp.SendToAsync(bytes, remote, signal.Token);
+            }
+        }
+        catch (UdpBroadcastNotEnabledException ex)
+        {
+            // A name that resolves to a broadcast address gets past the check of the command line.
+            await Console.Error.WriteLineAsync($"switchboard connect: {ex.Address} is a broadcast address: add --broadcast to send to it");
+            await quiet.CancelAsync();
+            await receiving;
+            return ExitCodes.Usage;
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"switchboard connect: {ex.Message}");
+            await quiet.CancelAsync();
+            await receiving;
+            return ExitCodes.Failure;
         }
 
         Volatile.Write(ref stdinEnded, true);

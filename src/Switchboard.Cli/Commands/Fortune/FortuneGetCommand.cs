@@ -28,9 +28,10 @@ internal static class FortuneGetCommand
             CustomParser = ParseTimeout,
             DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
         };
-        var command = new Command("get", "Ask a fortune server for one fortune and print it (one connection, as Qt's fortune client).\n" + ExitCodeHelp)
+        var fresh = new Option<bool>("--new", "-n") { Description = "Print a fortune different from the one this command printed last time for this server, asking again (up to 5 requests) while the server repeats it, as Qt's fortune client does." };
+        var command = new Command("get", "Ask a fortune server for one fortune and print it (one connection, as Qt's fortune client). Without --framing, the framing is detected from the answer.\n" + ExitCodeHelp)
         {
-            host, port, local, framing, timeout,
+            host, port, local, framing, timeout, fresh,
         };
 
         CliValues.AddValidator(command, result =>
@@ -52,13 +53,14 @@ internal static class FortuneGetCommand
             string? name = result.GetValue(local);
             var options = new FortuneClientOptions
             {
-                Framing = FortuneCommand.ResolveFraming(result.GetValue(framing), name is not null),
+                // No --framing: detect it from the answer (Qt 5, Qt 4 style and Qt's local servers alike).
+                Framing = result.GetValue(framing) is { } text ? FortuneCommand.ResolveFraming(text, name is not null) : null,
                 Timeout = result.GetValue(timeout),
             };
             FortuneClient client = name is not null
                 ? FortuneClient.ForLocal(name, options)
                 : ForTcp(result.GetValue(host)!, result.GetValue(port), options);
-            return RunAsync(client, cancellationToken);
+            return RunAsync(client, result.GetValue(fresh) ? new LastFortuneFile(client.Server) : null, cancellationToken);
         });
         return command;
     }
@@ -91,11 +93,17 @@ internal static class FortuneGetCommand
         _ => ExitCodes.Failure,
     };
 
-    private static async Task<int> RunAsync(FortuneClient client, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FortuneClient client, LastFortuneFile? last, CancellationToken cancellationToken)
     {
         try
         {
-            string fortune = await client.GetFortuneAsync(cancellationToken);
+            string fortune = last is null
+                ? await client.GetFortuneAsync(cancellationToken)
+                : await client.GetNewFortuneAsync(last.Read(), cancellationToken);
+            if (last?.Write(fortune) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"switchboard fortune get: {problem}");
+            }
 
             // Raw UTF-8 bytes: the console encoding follows the locale, and a fortune must not lose its accents.
             await using Stream stdout = Console.OpenStandardOutput();

@@ -33,9 +33,10 @@ internal static class ListenCommand
         // clients at once), so -k is accepted for muscle memory and changes nothing.
         var keepOpen = new Option<bool>("--keep-open", "-k") { Description = "Keep listening after a client leaves (always the case; accepted as in ncat)." };
         var hex = new Option<bool>("--hex", "-x") { Description = "Show received bytes as a hex dump and read stdin as hex." };
+        var join = new Option<string[]>("--join") { Description = "With --udp: join this IPv4 or IPv6 multicast group (repeatable). Binds the any address of its family unless --host is given." };
         var command = new Command("listen", "Listen for connections (the Qt server window, in a terminal): print, echo or relay. Many clients at once, until Ctrl-C.\n" + ExitCodes.Help)
         {
-            portArgument, port, host, unix, tls, cert, key, udp, mode, maxConns, idle, keepOpen, hex,
+            portArgument, port, host, unix, tls, cert, key, udp, mode, maxConns, idle, keepOpen, hex, join,
         };
 
         CliValues.AddValidator(command, result =>
@@ -78,6 +79,18 @@ internal static class ListenCommand
             {
                 result.AddError("--idle-timeout is for connections (TCP, TLS, Unix sockets), not --udp");
             }
+
+            if (result.GetValue(join) is { Length: > 0 } groups)
+            {
+                if (!result.GetValue(udp))
+                {
+                    result.AddError("--join needs --udp");
+                }
+                else if (MulticastGroups.Check(groups) is { } error)
+                {
+                    result.AddError(error);
+                }
+            }
         });
 
         command.SetAction((result, _) =>
@@ -92,6 +105,8 @@ internal static class ListenCommand
                 Enum.Parse<ListenMode>(result.GetValue(mode)!, ignoreCase: true),
                 result.GetValue(maxConns),
                 result.GetValue(hex),
+                MulticastGroups.Parse(result.GetValue(join) ?? []),
+                result.GetResult(host) is { Implicit: false },
                 result.GetValue(idle));
             return RunAsync(settings, GlobalOptions.LogLevel(result));
         });
@@ -147,4 +162,4 @@ internal static class ListenCommand
         : $"{name} '{host}' is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or ::)";
 }
 
-internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, TimeSpan? IdleTimeout = null);
+internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, IReadOnlyList<IPAddress> Join, bool HostGiven, TimeSpan? IdleTimeout = null);

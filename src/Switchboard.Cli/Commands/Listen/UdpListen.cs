@@ -17,7 +17,17 @@ internal static class UdpListen
 
     public static async Task<int> RunAsync(ListenSettings settings, ILogger logger, CancellationToken cancellationToken)
     {
-        using var udp = UdpEndpoint.Bind(new IPEndPoint(ListenCommand.ParseAddress(settings.Host), settings.Port!.Value));
+        // A socket bound to 127.0.0.1 never sees datagrams addressed to a group: members bind the any address.
+        var address = settings.Join.Count > 0 && !settings.HostGiven
+            ? settings.Join[0].AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any
+            : ListenCommand.ParseAddress(settings.Host);
+        using var udp = UdpEndpoint.Bind(new IPEndPoint(address, settings.Port!.Value));
+        foreach (var group in settings.Join)
+        {
+            udp.JoinMulticastGroup(group);
+            logger.LogInformation("joined multicast group {Group}", group);
+        }
+
         await Console.Error.WriteLineAsync($"listening on udp {udp.LocalEndPoint} (mode {settings.Mode.ToString().ToLowerInvariant()})");
         var peers = new ConcurrentDictionary<IPEndPoint, DateTime>();
         var output = new StdoutWriter();
@@ -62,6 +72,13 @@ internal static class UdpListen
         }
         catch (OperationCanceledException)
         {
+        }
+
+        // Closing would drop the memberships too; leaving says so, as a member that leaves on purpose.
+        foreach (var group in settings.Join)
+        {
+            udp.LeaveMulticastGroup(group);
+            logger.LogInformation("left multicast group {Group}", group);
         }
 
         return ExitCodes.Ok;

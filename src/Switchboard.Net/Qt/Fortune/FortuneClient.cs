@@ -14,7 +14,7 @@ public sealed class FortuneClient
     private readonly int _port;
     private readonly string? _path;
     private readonly FortuneClientOptions _options;
-    private readonly FortuneCodec _codec;
+    private readonly FortuneCodec? _fixedCodec;
 
     private FortuneClient(string? host, int port, string? path, FortuneClientOptions? options)
     {
@@ -25,11 +25,17 @@ public sealed class FortuneClient
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.Timeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAttempts, 1, nameof(options));
         Framing = _options.Framing ?? (path is null ? FortuneCodecs.DefaultTcpFraming : FortuneCodecs.DefaultLocalFraming);
-        _codec = FortuneCodecs.Create(Framing, _options.MaxMessageSize);
+        _fixedCodec = _options.Framing is { } framing ? FortuneCodecs.Create(framing, _options.MaxMessageSize) : null;
     }
 
-    /// <summary>The framing this client expects.</summary>
-    public FortuneFraming Framing { get; }
+    /// <summary>
+    /// The framing this client expects: the one given in <see cref="FortuneClientOptions.Framing"/>, else the one
+    /// detected in the last answer (the transport's default before the first).
+    /// </summary>
+    public FortuneFraming Framing { get; private set; }
+
+    /// <summary>Whether each answer's framing is detected from its first bytes (no framing was given).</summary>
+    public bool DetectsFraming => _fixedCodec is null;
 
     /// <summary>Where the server is: "host:port", or the socket path.</summary>
     public string Server => _path ?? $"{_host}:{_port}";
@@ -81,9 +87,15 @@ public sealed class FortuneClient
     /// the repeated fortune is returned).
     /// </summary>
     /// <exception cref="FortuneException">A request failed.</exception>
-    public async Task<string> GetNewFortuneAsync(CancellationToken cancellationToken = default)
+    public Task<string> GetNewFortuneAsync(CancellationToken cancellationToken = default) => GetNewFortuneAsync(LastFortune, cancellationToken);
+
+    /// <summary>
+    /// Gets a fortune different from <paramref name="previous"/> (one remembered from an earlier run, say), asking
+    /// again while the server repeats it, up to <see cref="FortuneClientOptions.MaxAttempts"/> requests in all.
+    /// </summary>
+    /// <exception cref="FortuneException">A request failed.</exception>
+    public async Task<string> GetNewFortuneAsync(string? previous, CancellationToken cancellationToken = default)
     {
-        string? previous = LastFortune;
         string fortune = await GetFortuneAsync(cancellationToken);
         for (int attempt = 1; attempt < _options.MaxAttempts && fortune == previous; attempt++)
         {
@@ -120,6 +132,7 @@ public sealed class FortuneClient
         // A plain read loop: a fortune connection carries exactly one message, so ProtocolReader's keeping of the
         // buffer between messages buys nothing here, and each end-of-stream case gets its own message.
         PipeReader input = connection.Input;
+        FortuneCodec? codec = _fixedCodec;
         try
         {
             while (true)
@@ -127,15 +140,21 @@ public sealed class FortuneClient
                 ReadResult result = await input.ReadAsync(cancellationToken);
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 bool complete;
-                string fortune;
+                string fortune = string.Empty;
+                if (codec is null && FortuneFramingDetector.Detect(buffer, result.IsCompleted) is { } detected)
+                {
+                    Framing = detected;
+                    codec = FortuneCodecs.Create(detected, _options.MaxMessageSize);
+                }
+
                 try
                 {
-                    complete = _codec.TryRead(ref buffer, out fortune);
+                    complete = codec is not null && codec.TryRead(ref buffer, out fortune);
                 }
                 catch (FramingException ex)
                 {
                     input.AdvanceTo(result.Buffer.End);
-                    throw new FortuneException(FortuneError.Malformed, $"malformed fortune from {Server} ({Framing.ToString().ToLowerInvariant()} framing): {ex.Message}", ex);
+                    throw new FortuneException(FortuneError.Malformed, $"malformed fortune from {Server} ({(DetectsFraming ? "detected " : "")}{Framing.ToString().ToLowerInvariant()} framing): {ex.Message}", ex);
                 }
 
                 if (complete)

@@ -4,8 +4,9 @@ namespace Switchboard.Net.Qt.Fortune;
 public sealed class FortuneClientOptions
 {
     /// <summary>
-    /// The framing to expect; null picks the default of the transport (<see cref="FortuneCodecs.DefaultTcpFraming"/>
-    /// or <see cref="FortuneCodecs.DefaultLocalFraming"/>). A wrong framing shows up as malformed data or a timeout.
+    /// The framing to expect; null (the default) detects it from the first bytes of each answer, so Qt 5, Qt 4 style
+    /// (quint16 block size) and Qt's local fortune servers are all read without being named. A wrong framing
+    /// shows up as malformed data or a timeout.
     /// </summary>
     public FortuneFraming? Framing { get; set; }
 
@@ -18,7 +19,7 @@ public sealed class FortuneClientOptions
     public int MaxMessageSize { get; set; } = FortuneCodecs.DefaultMaxMessageSize;
 
     /// <summary>
-    /// How many times <see cref="FortuneClient.GetNewFortuneAsync"/> asks in all while the answer repeats the previous
+    /// How many times <see cref="FortuneClient.GetNewFortuneAsync(CancellationToken)"/> asks in all while the answer repeats the previous
     /// fortune: 5. Qt's client asks again without limit; a server with a single fortune would make that loop forever.
     /// </summary>
     public int MaxAttempts { get; set; } = 5;

@@ -25,10 +25,10 @@ internal sealed class QtServer : IAsyncDisposable
     public string TmpDir => _tmp.Path;
 
     /// <summary>Starts a TCP example server (it listens on a random port on all interfaces) and learns its port.</summary>
-    public static async Task<QtServer> StartTcpAsync(string program)
+    public static async Task<QtServer> StartTcpAsync(string program, params string[] arguments)
     {
         var tmp = new TempFolder();
-        var server = new QtServer(ExternalProcess.Start(program, [], Peers.QtEnvironment(tmp.Path), closeInput: true), tmp);
+        var server = new QtServer(ExternalProcess.Start(program, arguments, Peers.QtEnvironment(tmp.Path), closeInput: true), tmp);
         try
         {
             string ss = Peers.Ss;
@@ -43,13 +43,13 @@ internal sealed class QtServer : IAsyncDisposable
     }
 
     /// <summary>Starts Qt's local fortune server and waits for its socket file.</summary>
-    public static async Task<QtServer> StartLocalAsync(string program)
+    public static async Task<QtServer> StartLocalAsync(string program, params string[] arguments)
     {
         var tmp = new TempFolder();
 
         // The server hangs at start when an old socket file is in the way: the folder is new, but be explicit.
         File.Delete(Path.Combine(tmp.Path, "fortune"));
-        var server = new QtServer(ExternalProcess.Start(program, [], Peers.QtEnvironment(tmp.Path), closeInput: true), tmp);
+        var server = new QtServer(ExternalProcess.Start(program, arguments, Peers.QtEnvironment(tmp.Path), closeInput: true), tmp);
         try
         {
             await server.Process.WaitUntilAsync(() => File.Exists(server.SocketPath), TimeSpan.FromSeconds(30), "socket file");
