@@ -51,9 +51,9 @@ internal sealed class TargetPolicy
         {
             addresses = [literal];
         }
-        else if (_rules.Any(r => r.AllowsName(bare, port)))
+        else if (_rules.FirstOrDefault(r => r.AllowsName(bare, port)) is { Name: { } name })
         {
-            return bare;
+            return name;
         }
         else
         {
