@@ -205,7 +205,8 @@ internal sealed class ExternalProcess : IDisposable
         {
             if (!_process.HasExited)
             {
-                _process.Kill();
+                // The whole tree: a command run under script(1) is a child of it.
+                _process.Kill(entireProcessTree: true);
                 _process.WaitForExit(5000);
             }
         }

@@ -68,6 +68,36 @@ public sealed partial class ServeCommandTests
     }
 
     [Fact]
+    public async Task On_a_terminal_serve_prints_the_address_with_its_token_which_logs_in_at_once()
+    {
+        const string script = "/usr/bin/script";
+        Assert.True(File.Exists(script), "this test needs script(1) for a terminal: install the Debian package util-linux");
+        var data = Directory.CreateTempSubdirectory("switchboard-web-serve-").FullName;
+        try
+        {
+            var dll = Path.Combine(AppContext.BaseDirectory, "switchboard.dll");
+            using var serve = ExternalProcess.Start(script, "-qfec", $"dotnet {dll} serve --port 0 --web-port 0 --data {data}", "/dev/null");
+            var web = await serve.WaitForStdoutMatchAsync(TokenUrl(), TimeSpan.FromSeconds(60));
+            var token = web.Groups["token"].Value;
+            Assert.Equal(File.ReadAllText(Path.Combine(data, "web-token")).Trim(), token);
+
+            using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = true, UseCookies = true });
+            using var page = await browser.GetAsync(web.Groups["url"].Value);
+            Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+            Assert.DoesNotContain("token", page.RequestMessage!.RequestUri!.ToString(), StringComparison.Ordinal);
+
+            // Ctrl-C on the terminal: serve stops and takes its token file with it.
+            await serve.WriteLineAsync("\u0003");
+            await serve.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            Assert.False(File.Exists(Path.Combine(data, "web-token")));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Web_no_token_serves_a_loopback_console_without_a_token()
     {
         var data = Directory.CreateTempSubdirectory("switchboard-web-serve-").FullName;
@@ -128,4 +158,7 @@ public sealed partial class ServeCommandTests
 
     [GeneratedRegex(@"web console on (?<url>\S+).*")]
     private static partial Regex WebLine();
+
+    [GeneratedRegex(@"web console on (?<url>http://127\.0\.0\.1:\d+/\?token=(?<token>[A-Za-z0-9_-]+))")]
+    private static partial Regex TokenUrl();
 }

@@ -20,7 +20,7 @@ namespace Switchboard.Cli.Commands.Serve;
 /// </summary>
 internal sealed class ServeWebConsole
 {
-    private readonly Option<string?> _host = new("--web-host") { Description = "Address of the web console (default 127.0.0.1; anything but loopback requires a token, printed at start)" };
+    private readonly Option<string?> _host = new("--web-host") { Description = "Address of the web console (default 127.0.0.1; its token is printed on a terminal, else written to DATA/web-token)" };
     private readonly Option<int?> _port = new("--web-port") { Description = $"Port of the web console (default {ConsoleOptions.DefaultPort}; 0 picks a free one, printed at start)" };
     private readonly Option<bool> _noWeb = new("--no-web") { Description = "Do not serve the web console" };
     private readonly Option<bool> _noClient = new("--no-web-client") { Description = "Serve the console without its client page (which opens connections from this machine)" };
