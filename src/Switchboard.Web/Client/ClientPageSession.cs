@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Switchboard.Net;
 using Switchboard.Web.Json;
 using Switchboard.Web.Live;
@@ -7,9 +8,10 @@ namespace Switchboard.Web.Client;
 /// <summary>
 /// The client page's socket: the server process opens one connection on the page's behalf (connect with the 3 s
 /// timeout, disconnect, send), and streams what arrives back with timestamps. The connection lives as long as the
-/// page: closing the tab closes it.
+/// page: closing the tab closes it. Only targets the <see cref="TargetPolicy"/> allows are dialled, and every
+/// attempt, allowed or not, is logged with the browser it came from.
 /// </summary>
-internal sealed class ClientPageSession(WebSocketPeer peer)
+internal sealed class ClientPageSession(WebSocketPeer peer, TargetPolicy targets, ILogger logger, string browser)
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
     private IClientLink? _link;
@@ -62,10 +64,22 @@ internal sealed class ClientPageSession(WebSocketPeer peer)
         {
             _link = await OpenAsync(transport, command, cancellationToken);
         }
+        catch (TargetRefusedException ex)
+        {
+            ConsoleLog.ClientRefused(logger, browser, Printable(transport), Printable(target), Printable(ex.Message));
+            await SendStateAsync("unconnected", ex.Message, cancellationToken);
+            return ex.Message;
+        }
         catch (Exception ex) when (ex is ConnectException or IOException or ArgumentException or FormatException)
         {
             await SendStateAsync("unconnected", ex.Message, cancellationToken);
             return ex.Message;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            const string message = "timed out looking up the host";
+            await SendStateAsync("unconnected", message, cancellationToken);
+            return message;
         }
 
         _linkStop?.Dispose();
@@ -75,7 +89,7 @@ internal sealed class ClientPageSession(WebSocketPeer peer)
         return null;
     }
 
-    private static async Task<IClientLink> OpenAsync(string transport, ConsoleCommand command, CancellationToken cancellationToken)
+    private async Task<IClientLink> OpenAsync(string transport, ConsoleCommand command, CancellationToken cancellationToken)
     {
         var options = new ClientOptions { ConnectTimeout = ConnectTimeout };
         switch (transport)
@@ -86,26 +100,37 @@ internal sealed class ClientPageSession(WebSocketPeer peer)
                     throw new ArgumentException("give the socket path");
                 }
 
-                return new StreamLink(await SwitchboardConnection.ConnectUnixAsync(command.Path, options, cancellationToken: cancellationToken));
+                var path = targets.CheckUnix(command.Path);
+                ConsoleLog.ClientConnecting(logger, browser, transport, Printable(path));
+                return new StreamLink(await SwitchboardConnection.ConnectUnixAsync(path, options, cancellationToken: cancellationToken));
             case "tcp" or "tls" or "udp":
                 if (string.IsNullOrWhiteSpace(command.Host) || command.Port is not (>= 1 and <= 65535))
                 {
                     throw new ArgumentException("give a host and a port from 1 to 65535");
                 }
 
-                if (transport == "udp")
+                var port = command.Port.Value;
+                string dial;
+                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    // The name is resolved once, within the connect timeout, and what passed is what is dialled: a
+                    // second lookup could answer with another address.
                     timeout.CancelAfter(ConnectTimeout);
-                    return await UdpLink.ConnectAsync(command.Host, command.Port.Value, timeout.Token);
+                    dial = await targets.CheckNetworkAsync(command.Host, port, timeout.Token);
+                    ConsoleLog.ClientConnecting(logger, browser, transport, Printable(dial == command.Host ? $"{dial}:{port}" : $"{command.Host}:{port} ({dial})"));
+                    if (transport == "udp")
+                    {
+                        return await UdpLink.ConnectAsync(dial, port, timeout.Token);
+                    }
                 }
 
                 if (transport == "tls")
                 {
-                    options.Tls = new ClientTlsOptions { Insecure = command.Insecure };
+                    // The certificate is still checked against the name the user typed.
+                    options.Tls = new ClientTlsOptions { Insecure = command.Insecure, ServerName = command.Host.Trim().Trim('[', ']') };
                 }
 
-                return new StreamLink(await SwitchboardConnection.ConnectTcpAsync(command.Host, command.Port.Value, options, cancellationToken: cancellationToken));
+                return new StreamLink(await SwitchboardConnection.ConnectTcpAsync(dial, port, options, cancellationToken: cancellationToken));
             default:
                 throw new ArgumentException($"unknown transport '{transport}' (tcp, tls, unix or udp)");
         }
@@ -197,6 +222,20 @@ internal sealed class ClientPageSession(WebSocketPeer peer)
         }
 
         return null;
+    }
+
+    /// <summary>What the page typed, safe for a one-line log entry.</summary>
+    private static string Printable(string? text)
+    {
+        text ??= "";
+        var clipped = text.Length > 200 ? text[..200] + "…" : text;
+        return string.Create(clipped.Length, clipped, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
     }
 
     private Task SendCountersAsync(IClientLink link, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ public static class ConsoleEndpoints
     /// Serves the server page at <c>/</c>, the client page at <c>/client</c> (unless turned off) and the chat page
     /// at <c>/chat</c>, with their WebSockets under <c>/ws/</c>. Call before the application starts. The token is
     /// taken from <see cref="ConsoleOptions.Token"/>, configuration <c>Web:Token</c> or <see cref="TokenVariable"/>;
-    /// bound beyond loopback without one, a token is generated. Read it back from the returned value.
+    /// without one, a token is generated (unless turned off on loopback). Read it back from the returned value.
     /// </summary>
     public static ConsoleMount MapSwitchboardConsole(this WebApplication app, ConsoleOptions options)
     {
@@ -49,35 +49,43 @@ public static class ConsoleEndpoints
     {
         ArgumentNullException.ThrowIfNull(options);
         var services = app.ApplicationServices;
-        var token = ResolveToken(options, services.GetRequiredService<IConfiguration>());
+        var token = ResolveToken(options, services.GetRequiredService<IConfiguration>(), out var generated);
         var mount = new ConsoleMount(options, token);
+        var targets = TargetPolicy.Create(options);
         var assets = EmbeddedAssets.Load();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Web");
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        if (generated && options.TokenFile is { } tokenFile)
+        {
+            TokenFile.Write(tokenFile, token!);
+            mount.TokenFile = tokenFile;
+            lifetime.ApplicationStopping.Register(() => TokenFile.Remove(tokenFile, token!));
+        }
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         var gate = new ConsoleGate(options, token);
         app.Use((context, next) => gate.InvokeAsync(context, next));
         app.UseRouting();
-        app.UseEndpoints(endpoints => MapEndpoints(endpoints, options, assets, lifetime.ApplicationStopping));
+        app.UseEndpoints(endpoints => MapEndpoints(endpoints, options, targets, assets, logger, lifetime.ApplicationStopping));
 
         lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var urls = mount.Urls(addresses).ToArray();
+            var urls = addresses.Select(u => u.TrimEnd('/') + "/").ToArray();
             if (urls.Length == 0)
             {
                 // The host did not bind (serve turns the console off when its default port is taken).
                 return;
             }
 
-            ConsoleLog.Started(logger, string.Join(", ", urls));
-            options.Started?.Invoke(urls);
+            // Never the token: this line goes wherever the logs go (journald, files), readable by others.
+            ConsoleLog.Started(logger, string.Join(", ", urls), token is not null);
+            options.Started?.Invoke(mount, urls);
         });
         return mount;
     }
 
-    private static void MapEndpoints(IEndpointRouteBuilder endpoints, ConsoleOptions options, EmbeddedAssets assets, CancellationToken stopping)
+    private static void MapEndpoints(IEndpointRouteBuilder endpoints, ConsoleOptions options, TargetPolicy targets, EmbeddedAssets assets, ILogger logger, CancellationToken stopping)
     {
         MapPage(endpoints, "/", "index.html", assets);
         MapPage(endpoints, "/chat", "chat.html", assets);
@@ -93,7 +101,7 @@ public static class ConsoleEndpoints
             : NotFoundAsync(context));
         if (options.EnableClientPage)
         {
-            endpoints.Map("/ws/client", context => AcceptAsync(context, stopping, (peer, ct) => new ClientPageSession(peer).RunAsync(ct)));
+            endpoints.Map("/ws/client", context => AcceptAsync(context, stopping, (peer, ct) => new ClientPageSession(peer, targets, logger, Describe(context)).RunAsync(ct)));
         }
     }
 
@@ -126,6 +134,9 @@ public static class ConsoleEndpoints
         }
     }
 
+    private static string Describe(HttpContext context)
+        => $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+
     private static Task NotFoundAsync(HttpContext context)
     {
         context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -133,7 +144,13 @@ public static class ConsoleEndpoints
     }
 
     internal static string? ResolveToken(ConsoleOptions options, IConfiguration configuration)
+        => ResolveToken(options, configuration, out _);
+
+    /// <summary>The token in force, and whether it was generated here (then nobody else knows it yet).</summary>
+    internal static string? ResolveToken(ConsoleOptions options, IConfiguration configuration, out bool generated)
     {
+        options.Validate();
+        generated = false;
         var token = options.Token;
         if (string.IsNullOrEmpty(token))
         {
@@ -145,13 +162,19 @@ public static class ConsoleEndpoints
             token = Environment.GetEnvironmentVariable(TokenVariable);
         }
 
-        if (string.IsNullOrEmpty(token))
+        if (!string.IsNullOrEmpty(token))
         {
-            // Loopback needs none; anything wider gets a fresh one, printed at start-up.
-            return options.IsLoopback ? null : ConsoleGate.NewToken();
+            return token;
         }
 
-        return token;
+        if (!options.RequiresToken)
+        {
+            // The explicit opt-out for a single-user machine.
+            return null;
+        }
+
+        generated = true;
+        return ConsoleGate.NewToken();
     }
 
     private sealed class ConsoleStartupFilter(Func<IServiceProvider, ConsoleOptions> options) : Microsoft.AspNetCore.Hosting.IStartupFilter

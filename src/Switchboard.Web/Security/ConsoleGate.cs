@@ -5,26 +5,37 @@ using Microsoft.AspNetCore.Http;
 namespace Switchboard.Web.Security;
 
 /// <summary>
-/// Who may use the console. On loopback with no token, anyone on this machine, but only under a loopback Host
-/// name: a page from another site that re-points its own name at 127.0.0.1 (DNS rebinding) is turned away. Beyond
-/// loopback, every request carries the token (query once, then an HttpOnly SameSite=Strict cookie). WebSocket
-/// upgrades must come from the console's own origin either way, so another site's page cannot drive it.
+/// Who may use the console, checked on every request in this order. The Host header must be a name the console
+/// knows (<see cref="HostNames"/>): a page elsewhere that points its own name at this machine (DNS rebinding) is
+/// turned away, token or not. An Origin header, when sent, must be the console's own (or configured). Then the
+/// token, unless turned off on loopback: from the query once (traded for an HttpOnly SameSite=Strict cookie), the
+/// cookie, or a bearer header. WebSocket upgrades must carry an allowed Origin, so another site's page cannot
+/// drive the console.
 /// </summary>
 internal sealed class ConsoleGate(ConsoleOptions options, string? token)
 {
     internal const string CookieName = "switchboard_console";
 
+    private readonly HostNames _hosts = new(options);
+
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (token is null)
+        if (!_hosts.Allows(context.Request.Host.Host))
         {
-            if (!ConsoleOptions.IsLoopbackHost(context.Request.Host.Host))
-            {
-                await RefuseAsync(context, StatusCodes.Status403Forbidden, "The console answers only to a loopback host name (127.0.0.1, [::1] or localhost).");
-                return;
-            }
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, options.IsLoopback
+                ? "The console answers only to a loopback host name (127.0.0.1, [::1] or localhost)."
+                : "The console does not answer to this host name (add it to Web:AllowedHosts if it is yours).");
+            return;
         }
-        else if (!HasToken(context, token))
+
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !IsAllowedOrigin(context, origin))
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Refused: the request comes from a page that is not this console's.");
+            return;
+        }
+
+        if (token is not null && !HasToken(context, token))
         {
             if (context.Request.Query.TryGetValue("token", out var offered) && Matches(offered.ToString(), token))
             {
@@ -40,11 +51,11 @@ internal sealed class ConsoleGate(ConsoleOptions options, string? token)
                 return;
             }
 
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "This console needs its access token: open the URL printed when the server started (…/?token=…).");
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "This console needs its access token: open the URL printed when the server started (…/?token=…), or read the token from its file.");
             return;
         }
 
-        if (context.WebSockets.IsWebSocketRequest && !IsAllowedOrigin(context))
+        if (context.WebSockets.IsWebSocketRequest && origin.Length == 0)
         {
             await RefuseAsync(context, StatusCodes.Status403Forbidden, "WebSocket refused: the page is not from this console's origin.");
             return;
@@ -53,14 +64,9 @@ internal sealed class ConsoleGate(ConsoleOptions options, string? token)
         await next(context);
     }
 
-    private bool IsAllowedOrigin(HttpContext context)
+    private bool IsAllowedOrigin(HttpContext context, string origin)
     {
-        var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length == 0)
-        {
-            return false;
-        }
-
+        // The Host was checked above, so "the console's own origin" is one of the known names.
         var own = $"{context.Request.Scheme}://{context.Request.Host}";
         return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
             || options.AllowedOrigins.Any(o => string.Equals(origin, o.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));

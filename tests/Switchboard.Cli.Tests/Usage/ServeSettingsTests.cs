@@ -108,7 +108,7 @@ public sealed class ServeHealthTests
     {
         using var folder = new TempFolder();
         await using var serve = SwitchboardCli.Start(["serve", "--port", "0", "--web-port", "0", "--data", Path.Combine(folder.Path, "data")], null, workingDirectory: folder.Path);
-        var url = (await serve.WaitForLineAsync(@"web console on (http://\S+?)/?$", stderr: true, timeout: TimeSpan.FromSeconds(60))).Groups[1].Value;
+        var url = (await serve.WaitForLineAsync(@"web console on (http://[^/\s]+)", stderr: true, timeout: TimeSpan.FromSeconds(60))).Groups[1].Value;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var health = await http.GetAsync($"{url}/healthz");
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
@@ -128,7 +128,7 @@ public sealed class ServeMetricsTests
         using var folder = new TempFolder();
         await using var serve = SwitchboardCli.Start(["serve", "--port", "0", "--web-port", "0", "--data", Path.Combine(folder.Path, "data")], null, workingDirectory: folder.Path);
         var port = int.Parse((await serve.WaitForLineAsync(@"chat listening on tcp 127\.0\.0\.1:(\d+)", stderr: true, timeout: TimeSpan.FromSeconds(60))).Groups[1].Value, CultureInfo.InvariantCulture);
-        var url = (await serve.WaitForLineAsync(@"web console on (http://\S+?)/?$", stderr: true, timeout: TimeSpan.FromSeconds(60))).Groups[1].Value;
+        var url = (await serve.WaitForLineAsync(@"web console on (http://[^/\s]+)", stderr: true, timeout: TimeSpan.FromSeconds(60))).Groups[1].Value;
         var clients = new List<TcpClient>();
         try
         {

@@ -22,7 +22,7 @@ internal sealed class ChatConsoleFixture : IAsyncDisposable
 
     public int ChatPort => ((IPEndPoint)Chat.Listeners[0].BoundEndPoint).Port;
 
-    public string Url(string path) => Console.BaseUrls[0] + path;
+    public string Url(string path) => Console.Page(path);
 
     public static async Task<ChatConsoleFixture> StartAsync()
     {

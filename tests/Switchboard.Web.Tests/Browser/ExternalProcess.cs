@@ -17,7 +17,9 @@ internal sealed class ExternalProcess : IDisposable
 
     private ExternalProcess(Process process) => _process = process;
 
-    public static ExternalProcess Start(string file, params string[] args)
+    public static ExternalProcess Start(string file, params string[] args) => Start(file, new Dictionary<string, string>(), args);
+
+    public static ExternalProcess Start(string file, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -26,6 +28,11 @@ internal sealed class ExternalProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -89,6 +96,14 @@ internal sealed class ExternalProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
 
     /// <summary>Completes when the program's stdout reaches end of file (for nc: the connection ended).</summary>
     public Task StdoutClosed => _stdoutClosed.Task;
@@ -190,7 +205,8 @@ internal sealed class ExternalProcess : IDisposable
         {
             if (!_process.HasExited)
             {
-                _process.Kill();
+                // The whole tree: a command run under script(1) is a child of it.
+                _process.Kill(entireProcessTree: true);
                 _process.WaitForExit(5000);
             }
         }

@@ -12,7 +12,7 @@ public sealed class ClientPageTests
         await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0 });
         using var browser = HeadlessChromium.Start();
 
-        browser.Open(console.BaseUrls[0] + "/client");
+        browser.Open(console.Page("/client"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
         Assert.Equal("unconnected", browser.Find("#status").GetAttribute("data-state"));
 
@@ -59,7 +59,7 @@ public sealed class ClientPageTests
     {
         await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0 });
         using var browser = HeadlessChromium.Start();
-        browser.Open(console.BaseUrls[0] + "/client");
+        browser.Open(console.Page("/client"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
 
         // Port 1 on loopback: nothing listens there, so the kernel answers with a reset at once.

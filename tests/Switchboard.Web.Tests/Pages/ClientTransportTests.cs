@@ -24,9 +24,10 @@ public sealed partial class ClientTransportTests
         using var echo = SwitchboardCli.Start(["listen", "--host", "127.0.0.1", "--mode", "echo", .. args]);
         var listening = await echo.WaitForStderrAsync(ListeningLine(), TimeSpan.FromSeconds(30));
 
-        await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0 });
+        // Unix sockets are allowed only under directories the operator lists; the loopback ports by default.
+        await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0, ClientUnixDirectories = { scratch.Root } });
         using var browser = HeadlessChromium.Start();
-        browser.Open(console.BaseUrls[0] + "/client");
+        browser.Open(console.Page("/client"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
         browser.Select("#transport", transport);
         if (transport == "unix")
@@ -61,7 +62,7 @@ public sealed partial class ClientTransportTests
         var listening = await echo.WaitForStderrAsync(ListeningLine(), TimeSpan.FromSeconds(30));
         await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0 });
         using var browser = HeadlessChromium.Start();
-        browser.Open(console.BaseUrls[0] + "/client");
+        browser.Open(console.Page("/client"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
         browser.Select("#transport", "tls");
         browser.Type("#port", listening.Groups["port"].Value);
@@ -76,6 +77,8 @@ public sealed partial class ClientTransportTests
     private sealed class Scratch : IDisposable
     {
         private readonly string _dir = Directory.CreateTempSubdirectory("switchboard-web-client-").FullName;
+
+        public string Root => _dir;
 
         public string File(string name) => Path.Combine(_dir, name);
 

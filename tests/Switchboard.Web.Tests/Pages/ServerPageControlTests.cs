@@ -10,7 +10,7 @@ public sealed class ServerPageControlTests
         var server = new FakeConsoleServer();
         await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0, Server = server });
         using var browser = HeadlessChromium.Start();
-        browser.Open(console.BaseUrls[0] + "/");
+        browser.Open(console.Page("/"));
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.stop").Count == 1, "the listener's Stop button");
 
         browser.Find("#listeners tbody tr button.stop").Click();
@@ -28,7 +28,7 @@ public sealed class ServerPageControlTests
         var server = new FakeConsoleServer();
         await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0, Server = server });
         using var browser = HeadlessChromium.Start();
-        browser.Open(console.BaseUrls[0] + "/");
+        browser.Open(console.Page("/"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
         await Task.Delay(300);
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using Switchboard.Cli.Infrastructure;
 
 namespace Switchboard.Cli.Commands.Chat;
 
@@ -35,8 +36,10 @@ internal abstract class ChatTerminal : IDisposable
     /// <summary>Shows one line of output without disturbing the line being typed.</summary>
     public abstract void WriteLine(string text);
 
-    /// <summary>Updates the status indicator.</summary>
-    public abstract void SetStatus(LinkState state, string text);
+    /// <summary>Updates the status indicator (its text may hold the nick and room the server named: it is escaped).</summary>
+    public void SetStatus(LinkState state, string text) => ShowStatus(state, TerminalText.Escape(text));
+
+    protected abstract void ShowStatus(LinkState state, string text);
 
     public virtual void Dispose()
     {
@@ -78,7 +81,7 @@ internal sealed class PlainTerminal : ChatTerminal
 
     private string? _lastStatus;
 
-    public override void SetStatus(LinkState state, string text)
+    protected override void ShowStatus(LinkState state, string text)
     {
         // Without a status line, each change is a line of its own; repeats would only be noise.
         if (Interlocked.Exchange(ref _lastStatus, text) != text)
@@ -116,7 +119,7 @@ internal sealed class InteractiveTerminal : ChatTerminal
         }
     }
 
-    public override void SetStatus(LinkState state, string text)
+    protected override void ShowStatus(LinkState state, string text)
     {
         lock (_gate)
         {

@@ -1,35 +1,40 @@
 using System.Globalization;
 using System.Text.Json;
+using Switchboard.Cli.Infrastructure;
 
 namespace Switchboard.Cli.Commands.Chat;
 
-/// <summary>Turns the server's JSON events into the lines the user sees: time, room, nick, text, in colour.</summary>
+/// <summary>
+/// Turns the server's JSON events into the lines the user sees: time, room, nick, text, in colour. Everything that
+/// came from the server goes through <see cref="TerminalText"/> before the colours are added: a hostile server (or
+/// one that let something through) must not drive the terminal.
+/// </summary>
 internal sealed class ChatView(bool color)
 {
     public string Message(JsonElement e)
     {
         var kind = Str(e, "kind") ?? "say";
-        var from = Str(e, "from") ?? "?";
-        var text = Str(e, "text") ?? "";
+        var from = TerminalText.Escape(Str(e, "from") ?? "?");
+        var text = TerminalText.Escape(Str(e, "text") ?? "");
         var history = e.TryGetProperty("history", out var h) && h.ValueKind == JsonValueKind.True;
         var time = Time(e, history);
-        var room = Paint(Ansi.Cyan, "#" + (Str(e, "room") ?? ""));
+        var room = Paint(Ansi.Cyan, "#" + TerminalText.Escape(Str(e, "room") ?? ""));
         return kind switch
         {
             "action" => $"{time} {room} {Paint(Ansi.Magenta, $"* {from} {text}")}",
-            "private" => $"{time} {Paint(Ansi.Yellow, $"[private {from} → {Str(e, "to")}]")} {text}",
+            "private" => $"{time} {Paint(Ansi.Yellow, $"[private {from} → {TerminalText.Escape(Str(e, "to") ?? "")}]")} {text}",
             "announce" => $"{time} {Paint(Ansi.Bold + Ansi.Yellow, $"*** ANNOUNCEMENT from {from}: {text}")}",
             _ => $"{time} {room} {Paint(Ansi.NickColour(from), $"<{from}>")} {text}",
         };
     }
 
-    public string Notice(string text) => $"{Time(default, false)} {Paint(Ansi.Dim, "-- " + text)}";
+    public string Notice(string text) => $"{Time(default, false)} {Paint(Ansi.Dim, "-- " + TerminalText.Escape(text))}";
 
-    public string Info(string text) => Paint(Ansi.Dim, "*** " + text);
+    public string Info(string text) => Paint(Ansi.Dim, "*** " + TerminalText.Escape(text));
 
-    public string Error(string code, string text) => Paint(Ansi.Red, $"ERR {code} {text}");
+    public string Error(string code, string text) => Paint(Ansi.Red, TerminalText.Escape($"ERR {code} {text}"));
 
-    public string Raw(string line) => Paint(Ansi.Dim, line);
+    public string Raw(string line) => Paint(Ansi.Dim, TerminalText.Escape(line));
 
     private string Time(JsonElement e, bool withDate)
     {

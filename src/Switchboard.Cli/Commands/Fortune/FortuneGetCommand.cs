@@ -106,8 +106,9 @@ internal static class FortuneGetCommand
             }
 
             // Raw UTF-8 bytes: the console encoding follows the locale, and a fortune must not lose its accents.
+            // Its line breaks stay; escape sequences from the server are shown, not obeyed.
             await using Stream stdout = Console.OpenStandardOutput();
-            await stdout.WriteAsync(Encoding.UTF8.GetBytes(fortune + "\n"), CancellationToken.None);
+            await stdout.WriteAsync(Encoding.UTF8.GetBytes(TerminalText.Escape(fortune, keepLineBreaks: true) + "\n"), CancellationToken.None);
             return ExitCodes.Ok;
         }
         catch (FortuneException ex)

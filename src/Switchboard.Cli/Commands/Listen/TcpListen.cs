@@ -153,7 +153,7 @@ internal static class TcpListen
                         break;
                     }
 
-                    output.WriteText($"[{peer}] {Encoding.UTF8.GetString(result.Message)}\n");
+                    output.WriteText($"[{peer}] {TerminalText.Escape(Encoding.UTF8.GetString(result.Message))}\n");
                 }
             }
         }
@@ -191,10 +191,8 @@ internal static class TcpListen
                 }
 
                 line.ResetWrittenCount();
-                foreach (var segment in result.Message)
-                {
-                    line.Write(segment.Span);
-                }
+                // The others may be nc in a terminal: no ESC, NUL or other control from one client reaches them.
+                TerminalText.Neutralise(result.Message.IsSingleSegment ? result.Message.FirstSpan : result.Message.ToArray(), line);
 
                 line.Write("\n"u8);
                 registry.Broadcast(line.WrittenSpan, except: connection);

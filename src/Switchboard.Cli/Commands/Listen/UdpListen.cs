@@ -65,7 +65,7 @@ internal static class UdpListen
                     default:
                         output.WriteText(settings.Hex
                             ? $"[{datagram.RemoteEndPoint}] {datagram.Data.Length} bytes\n{HexFormat.Dump(datagram.Data.Span)}"
-                            : $"[{datagram.RemoteEndPoint}] {Encoding.UTF8.GetString(datagram.Data.Span).TrimEnd('\n', '\r')}\n");
+                            : $"[{datagram.RemoteEndPoint}] {TerminalText.Escape(Encoding.UTF8.GetString(datagram.Data.Span).TrimEnd('\n', '\r'))}\n");
                         break;
                 }
             }

@@ -12,16 +12,19 @@ using Switchboard.Web;
 namespace Switchboard.Cli.Commands.Serve;
 
 /// <summary>
-/// The web console of <c>switchboard serve</c>: its options (--web-host, --web-port, --no-web, --no-web-client, or
-/// Web:Host, Web:Port, Web:Enabled, Web:ClientPage, Web:Token in configuration) and its mounting on serve's
-/// WebApplication, next to the chat listeners.
+/// The web console of <c>switchboard serve</c>: its options (--web-host, --web-port, --no-web, --no-web-client,
+/// --web-no-token, or Web:Host, Web:Port, Web:Enabled, Web:ClientPage, Web:Token, Web:RequireToken, Web:TokenFile,
+/// Web:AllowedHosts, Web:ClientTargets, Web:ClientUnixDirectories in configuration) and its mounting on serve's
+/// WebApplication, next to the chat listeners. The token goes to the terminal only, or to a file of mode 600
+/// (DATA/web-token): stdout and stderr may be journald's, which other accounts can read.
 /// </summary>
 internal sealed class ServeWebConsole
 {
-    private readonly Option<string?> _host = new("--web-host") { Description = "Address of the web console (default 127.0.0.1; anything but loopback requires a token, printed at start)" };
+    private readonly Option<string?> _host = new("--web-host") { Description = "Address of the web console (default 127.0.0.1; its token is printed on a terminal, else written to DATA/web-token)" };
     private readonly Option<int?> _port = new("--web-port") { Description = $"Port of the web console (default {ConsoleOptions.DefaultPort}; 0 picks a free one, printed at start)" };
     private readonly Option<bool> _noWeb = new("--no-web") { Description = "Do not serve the web console" };
     private readonly Option<bool> _noClient = new("--no-web-client") { Description = "Serve the console without its client page (which opens connections from this machine)" };
+    private readonly Option<bool> _noToken = new("--web-no-token") { Description = "No access token on a loopback console (only for a machine where you are the only user)" };
 
     public static ServeWebConsole AddTo(Command command)
     {
@@ -30,6 +33,7 @@ internal sealed class ServeWebConsole
         command.Options.Add(web._port);
         command.Options.Add(web._noWeb);
         command.Options.Add(web._noClient);
+        command.Options.Add(web._noToken);
         return web;
     }
 
@@ -72,24 +76,72 @@ internal sealed class ServeWebConsole
         }
 
         var clientPage = !parse.GetValue(_noClient) && config.GetValue("Web:ClientPage", true);
-        builder.Services.AddSwitchboardConsole(services => new ConsoleOptions
+        var requireToken = !parse.GetValue(_noToken) && config.GetValue("Web:RequireToken", true);
+        if (!requireToken && !ConsoleOptions.IsLoopbackAddress(host))
         {
-            Host = host,
-            Port = port,
-            EnableClientPage = clientPage,
-            Server = new ChatConsoleServer(services.GetRequiredService<ChatServer>()),
-            Started = urls =>
+            throw new InvalidOperationException($"--web-no-token works only on a loopback console, not on {host}: beyond loopback the token is always required");
+        }
+
+        var tokenFile = config["Web:TokenFile"];
+        ConsoleOptions Options(ChatServer? server, string? dataDirectory)
+        {
+            var options = new ConsoleOptions
             {
-                foreach (var url in urls)
-                {
-                    Console.Error.WriteLine($"web console on {url}");
-                }
-            },
-        });
+                Host = host,
+                Port = port,
+                EnableClientPage = clientPage,
+                RequireToken = requireToken,
+                TokenFile = tokenFile ?? (dataDirectory is null ? null : Path.Combine(dataDirectory, "web-token")),
+                Server = server is null ? null : new ChatConsoleServer(server),
+                Started = PrintAddress,
+            };
+            AddAll(options.AllowedHosts, config, "Web:AllowedHosts");
+            AddAll(options.ClientTargets, config, "Web:ClientTargets");
+            AddAll(options.ClientUnixDirectories, config, "Web:ClientUnixDirectories");
+            return options;
+        }
+
+        // Bad entries are the user's typing: say so now, before anything is bound (exit 2).
+        Options(null, null).Validate();
+        builder.Services.AddSwitchboardConsole(services => Options(
+            services.GetRequiredService<ChatServer>(),
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatServerOptions>>().Value.DataDirectory));
 
         if (explicitPort is null)
         {
             TolerateBusyDefaultPort(builder, host, port);
+        }
+    }
+
+    /// <summary>
+    /// The address on stderr (as every listening line), for people and scripts. The token only when stderr is a terminal: redirected, stderr
+    /// may be a log (journald under systemd) that others can read, so the line names the token's file instead.
+    /// </summary>
+    private static void PrintAddress(ConsoleMount mount, IReadOnlyList<string> baseUrls)
+    {
+        var onTerminal = !Console.IsErrorRedirected;
+        foreach (var url in baseUrls)
+        {
+            var line = mount.Token is null ? url
+                : onTerminal ? mount.Urls([url]).Single()
+                : mount.TokenFile is { } file ? $"{url} (token in {file})"
+                : $"{url} (token from configuration)";
+            Console.Error.WriteLine($"web console on {line}");
+        }
+
+        Console.Error.Flush();
+    }
+
+    /// <summary>A list from configuration: an array (Web:ClientTargets:0, ...) or one value separated by commas.</summary>
+    private static void AddAll(IList<string> list, IConfiguration config, string key)
+    {
+        var section = config.GetSection(key);
+        var values = section.Value is { } single
+            ? single.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(c => c.Value).OfType<string>();
+        foreach (var value in values)
+        {
+            list.Add(value);
         }
     }
 
