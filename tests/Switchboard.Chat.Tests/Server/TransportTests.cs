@@ -29,7 +29,7 @@ public sealed class TransportTests
         var tlsPort = ((System.Net.IPEndPoint)listeners[1].BoundEndPoint).Port;
 
         await using var tcp = await server.JoinAsync("tcpuser");
-        await using var tls = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", tlsPort, new ClientOptions { Tls = new ClientTlsOptions { CaFile = cert, ServerName = "localhost" } });
+        await using var tls = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", tlsPort, new ClientOptions { ConnectTimeout = TimeSpan.FromSeconds(30), Tls = new ClientTlsOptions { CaFile = cert, ServerName = "localhost" } });
         await using var unix = await SwitchboardConnection.ConnectUnixAsync(socketPath);
         await tls.SendAsync(LineWriter.Lf, "/nick tlsuser");
         await unix.SendAsync(LineWriter.Lf, "/nick unixuser");

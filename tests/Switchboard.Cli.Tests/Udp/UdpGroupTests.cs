@@ -75,7 +75,7 @@ public sealed class UdpGroupTests
     [InlineData(new[] { "listen", "--udp", "--port", "0", "--join", "10.1.2.3" }, "--join '10.1.2.3' is not a multicast address")]
     [InlineData(new[] { "listen", "--udp", "--port", "0", "--join", "239.1.2.3", "--join", "ff15::1" }, "all IPv4 or all IPv6")]
     [InlineData(new[] { "connect", "--broadcast", "127.0.0.1", "9" }, "need --udp")]
-    [InlineData(new[] { "connect", "--udp", "--ttl", "256", "239.1.2.3", "9" }, "--ttl must be a number from 0 to 255")]
+    [InlineData(new[] { "connect", "--udp", "--ttl", "256", "239.1.2.3", "9" }, "--ttl must be from 0 to 255")]
     public async Task Group_options_are_checked_before_anything_opens(string[] arguments, string expected)
     {
         var result = await SwitchboardCli.RunAsync(arguments);

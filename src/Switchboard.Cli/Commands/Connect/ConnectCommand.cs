@@ -70,10 +70,6 @@ internal static class ConnectCommand
             {
                 result.AddError("--broadcast, --ttl and --no-loopback need --udp");
             }
-            else if (result.GetValue(ttl) is < 0 or > 255)
-            {
-                result.AddError("--ttl must be a number from 0 to 255");
-            }
             else if (result.GetValue(udp) && !result.GetValue(broadcast) && result.GetValue(target) is { } text
                 && HostPort.TryParse(text, result.GetValue(port), null, out var destination, out _)
                 && System.Net.IPAddress.TryParse(destination.Host, out var address) && UdpEndpoint.IsBroadcast(address))
