@@ -49,7 +49,7 @@ public sealed class ClientPageTests
     {
         await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0 });
         using var browser = HeadlessChromium.Start();
-        browser.Open(console.BaseUrls[0] + "/client");
+        browser.Open(console.Page("/client"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
         Assert.Equal("8899", browser.Find("#port").GetDomProperty("value"));
     }
