@@ -180,6 +180,11 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         await using var loud = await server.JoinAsync("loud");
         await loud.SendLineAsync("/join sink");
         await loud.WaitForContainsAsync("loud joined #sink");
+        // sink keeps talking while it never reads: a slow consumer, not an idle one. Silent, it raced the 5 s idle
+        // timeout on a loaded machine (where the kernel's send buffer takes a while to fill) and was sometimes
+        // closed as idle before its queue reached the limit.
+        using var stopPinging = new CancellationTokenSource();
+        var pinging = PingUntilClosedAsync(sink, stopPinging.Token);
         var big = new string('y', 60 * 1024);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (server.Server.GetSessions().Any(s => s.Nick == "sink"))
@@ -187,6 +192,25 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             Assert.True(DateTime.UtcNow < deadline, "the never-reading client was never disconnected");
             await loud.SendLineAsync(big);
             await Task.Delay(50);
+        }
+
+        stopPinging.Cancel();
+        await pinging;
+    }
+
+    private static async Task PingUntilClosedAsync(LineClient client, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await client.SendLineAsync("/ping");
+                await Task.Delay(500, stop);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // Stopped, or the server has closed the connection: either way nothing more to say.
         }
     }
 
