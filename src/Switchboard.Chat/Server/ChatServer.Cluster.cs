@@ -31,6 +31,33 @@ public sealed partial class ChatServer
         }
     }
 
+    /// <summary>Brings bans and topics up to date with the store after notices may have been missed.</summary>
+    private void Resync(IReadOnlyList<ChatBan> bans, IReadOnlyDictionary<string, (string? Topic, string? By)> topics)
+    {
+        var current = bans.ToDictionary(b => BanKey(b.Kind, b.Value), StringComparer.Ordinal);
+        foreach (var key in _bans.Keys.Where(k => !current.ContainsKey(k)).ToList())
+        {
+            _bans.TryRemove(key, out _);
+        }
+
+        foreach (var (key, ban) in current)
+        {
+            if (_bans.TryAdd(key, ban))
+            {
+                _ = KickBannedAsync(ban.Kind, ban.Value, ban.By ?? "", ban.Reason);
+            }
+        }
+
+        foreach (var (name, (topic, by)) in topics)
+        {
+            var room = _rooms.GetOrCreate(name);
+            if (room.Topic != topic)
+            {
+                ShowTopic(room, topic, by ?? "", DateTimeOffset.UtcNow);
+            }
+        }
+    }
+
     /// <summary>Disconnects the sessions on this node that a ban matches.</summary>
     private async Task KickBannedAsync(string kind, string value, string by, string? reason)
     {
@@ -63,6 +90,18 @@ public sealed partial class ChatServer
             catch (Exception ex)
             {
                 // A bad notice from another node must not stop this one from hearing the next.
+                Log.ObserverFailed(server._logger, ex);
+            }
+        }
+
+        public void Resync(IReadOnlyList<ChatBan> bans, IReadOnlyDictionary<string, (string? Topic, string? By)> topics)
+        {
+            try
+            {
+                server.Resync(bans, topics);
+            }
+            catch (Exception ex)
+            {
                 Log.ObserverFailed(server._logger, ex);
             }
         }

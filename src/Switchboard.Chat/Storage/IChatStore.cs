@@ -55,6 +55,12 @@ internal interface IChatStoreSink
     /// <summary>Something another node did that this node must apply (a ban, a topic, a kick).</summary>
     void Apply(ClusterEvent clusterEvent);
 
+    /// <summary>
+    /// The bans and topics as the store holds them now, after this node may have missed notices (its connection to
+    /// the database was lost): apply what changed.
+    /// </summary>
+    void Resync(IReadOnlyList<ChatBan> bans, IReadOnlyDictionary<string, (string? Topic, string? By)> topics);
+
     /// <summary>This node's users and their rooms, to claim again after the database forgot them (a long outage).</summary>
     IReadOnlyList<(string Nick, string? Room)> LocalUsers();
 }

@@ -76,7 +76,8 @@ internal sealed class PostgresServer : IAsyncDisposable
     }
 
     public string ConnectionString(string database)
-        => new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Pooling = true, Timeout = 5 }.ToString();
+        // A generous connect timeout: PostgreSQL forks a process per connection, slow on a loaded CI machine.
+        => new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Pooling = true, Timeout = 30 }.ToString();
 
     /// <summary>Stops the server as an operator would (fast shutdown: clients are disconnected).</summary>
     public Task StopAsync() => RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"]);

@@ -18,5 +18,9 @@ internal sealed class RecordingSink(Action<ChatMessage>? onDeliver = null) : ICh
 
     public void Apply(ClusterEvent clusterEvent) => Events.Enqueue(clusterEvent);
 
+    public void Resync(IReadOnlyList<ChatBan> bans, IReadOnlyDictionary<string, (string? Topic, string? By)> topics)
+    {
+    }
+
     public IReadOnlyList<(string Nick, string? Room)> LocalUsers() => [];
 }

@@ -57,6 +57,18 @@ public sealed class BenchArgumentsTests
     }
 
     [Fact]
+    public void Several_targets_are_the_nodes_of_a_cluster_and_each_must_be_loopback()
+    {
+        var arguments = new BenchArguments { Scenario = "echo", Target = "127.0.0.1:7001,127.0.0.1:7002, [::1]:7003" };
+        Assert.True(arguments.TryValidate(out var settings, out var error), error);
+        Assert.Equal([7001, 7002, 7003], settings!.Targets.Select(t => t.Port));
+        Assert.Equal("127.0.0.1:7001,127.0.0.1:7002,[::1]:7003", settings.Target.Display);
+
+        Assert.False(new BenchArguments { Scenario = "echo", Target = "127.0.0.1:7001,10.0.0.1:7002" }.TryValidate(out _, out var offMachine));
+        Assert.Contains("loopback", offMachine);
+    }
+
+    [Fact]
     public void A_unix_socket_is_a_valid_target()
     {
         Assert.True(new BenchArguments { Scenario = "echo", Unix = "/tmp/x.sock" }.TryValidate(out var settings, out _));

@@ -27,7 +27,7 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
         _dataSource = dataSource;
         Description = description;
         _node = node;
-        _feed = new PostgresFeed(dataSource, sink, node, lastId, logger);
+        _feed = new PostgresFeed(dataSource, sink, node, lastId, async ct => sink.Resync(await ReadBansAsync(ct), await ReadTopicsAsync(ct)), logger);
         _presence = new PostgresPresence(dataSource, node, options.PresenceTimeout, sink, logger);
         _writer = new GroupCommitWriter(this, options.StoreQueueCapacity, DeliverAsync, logger);
     }
@@ -55,6 +55,9 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
         {
             throw new InvalidOperationException($"the PostgreSQL connection string is not valid: {ex.Message}", ex);
         }
+
+        // pg_stat_activity then tells an operator which node holds which connection.
+        builder.ApplicationName ??= $"switchboard {node}";
 
         // Only what says where: the password, if any, never reaches a log line.
         var description = $"postgresql://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";

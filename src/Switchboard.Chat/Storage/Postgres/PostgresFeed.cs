@@ -17,6 +17,7 @@ internal sealed class PostgresFeed : IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly IChatStoreSink _sink;
+    private readonly Func<CancellationToken, Task> _resync;
     private readonly string _node;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -27,8 +28,9 @@ internal sealed class PostgresFeed : IAsyncDisposable
     private Task _deliver = Task.CompletedTask;
     private long _delivered;
 
-    public PostgresFeed(NpgsqlDataSource dataSource, IChatStoreSink sink, string node, long lastId, ILogger logger)
+    public PostgresFeed(NpgsqlDataSource dataSource, IChatStoreSink sink, string node, long lastId, Func<CancellationToken, Task> resync, ILogger logger)
     {
+        _resync = resync;
         _dataSource = dataSource;
         _sink = sink;
         _node = node;
@@ -111,6 +113,8 @@ internal sealed class PostgresFeed : IAsyncDisposable
                 Wake();
                 if (lost)
                 {
+                    // Bans, unbans and topics announced while nobody listened are read from their tables instead.
+                    await _resync(_stop.Token);
                     lost = false;
                     StoreLog.ListenerResumed(_logger, Delivered);
                 }
