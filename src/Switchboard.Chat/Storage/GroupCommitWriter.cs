@@ -106,6 +106,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         await foreach (var batch in _committed.Reader.ReadAllAsync())
         {
+            // The batch's lines are queued to every recipient first and sent when the scope ends: one system
+            // call per recipient per batch instead of one per message (the fan-out cost at window 2).
+            using var sends = Switchboard.Net.SwitchboardConnection.DeferSends();
             foreach (var operation in batch)
             {
                 try
