@@ -17,6 +17,20 @@ public sealed partial class SwitchboardListener
 
     private async Task RunConnectionAsync(Socket socket)
     {
+        try
+        {
+            await ServeAsync(socket);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+        {
+            // A peer gone before it was served (setting an option on a reset socket fails), or a connection that
+            // arrived as the listener was disposed: nothing to serve, only the socket to release.
+            socket.Dispose();
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
         Stream stream = new NetworkStream(socket, ownsSocket: false);
         if (_options.TransportKind != TransportKind.Unix)
         {

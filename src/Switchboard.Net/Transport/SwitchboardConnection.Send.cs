@@ -73,6 +73,15 @@ public sealed partial class SwitchboardConnection
         return true;
     }
 
+    /// <summary>
+    /// Until the returned scope is disposed, sends made on this thread only queue their bytes: the connections'
+    /// send loops are woken when the scope ends. Wrap a burst of sends to many connections (delivering a batch of
+    /// messages to a room) in one scope, so each connection sends its share of the burst in one system call.
+    /// Dispose the scope on the thread that took it, without awaiting in between. Connections whose listener uses
+    /// <see cref="ListenerOptions.InlineScheduling"/> (and client connections) send inline as always.
+    /// </summary>
+    public static IDisposable DeferSends() => DeferredSendScheduler.Enter();
+
     private SendBuffer Outbound => _outbound ?? throw new ConnectionClosedException("not connected");
 
     private void ThrowIfFailFast(SendBuffer outbound, long queued)

@@ -214,10 +214,14 @@ internal sealed class PostgresFeed : IAsyncDisposable
                 "SELECT id, kind, room, sender, target, text, time FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
                 [Delivered, PageSize],
                 _stop.Token);
-            foreach (var message in page)
+            // One wake-up per recipient per page, not per message (see SqliteChatStore); no await inside the scope.
+            using (Switchboard.Net.SwitchboardConnection.DeferSends())
             {
-                _sink.Deliver(message);
-                Interlocked.Exchange(ref _delivered, message.Id);
+                foreach (var message in page)
+                {
+                    _sink.Deliver(message);
+                    Interlocked.Exchange(ref _delivered, message.Id);
+                }
             }
 
             ReleaseWaiters();

@@ -205,6 +205,10 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
     // One node: what this node committed is everything there is, so the batch is delivered as it stands.
     private ValueTask DeliverAsync(IReadOnlyList<StoreOperation> batch)
     {
+        // The batch's lines are queued to every recipient first and sent when the scope ends: one system call per
+        // recipient per batch instead of one per message (the fan-out cost at window 2). The scope is per thread,
+        // so it must never span an await.
+        using var sends = Switchboard.Net.SwitchboardConnection.DeferSends();
         foreach (var operation in batch)
         {
             if (operation is AppendMessageOperation { Message: { } message })
