@@ -34,7 +34,7 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
         // connection to report later, not a reason to fail the connect.
         LocalEndPoint = TryGetEndPoint(() => socket.LocalEndPoint);
         RemoteEndPoint = TryGetEndPoint(() => socket.RemoteEndPoint);
-        Input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true));
+        Input = PipeReader.Create(_tls is null ? new ReadAheadStream(stream) : stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true));
     }
 
     public PipeReader Input { get; }
