@@ -15,6 +15,9 @@ public sealed class NetworkNamespace : IAsyncDisposable
         "ip link set lo up; ip link set lo multicast on; ip route add 224.0.0.0/4 dev lo; " +
         "ip link add sb0 type veth peer name sb1; ip link set sb0 multicast on; ip link set sb0 up; ip link set sb1 up; " +
         "ip -6 addr add fd00:5b::1/64 dev sb0 nodad; ip -6 route add ff00::/8 dev sb0 table local; " +
+        // The veth's link-local addresses start tentative (duplicate address detection, about 0.5 s): until then
+        // an IPv6 multicast send fails with EADDRNOTAVAIL. Seen on a fast fresh-clone CI run; wait, at most 10 s.
+        "i=0; while ip -6 addr | grep -q tentative; do i=$((i+1)); if [ $i -ge 200 ]; then echo 'IPv6 addresses stayed tentative' >&2; exit 1; fi; sleep 0.05; done; " +
         // A hosts file of the namespace's own, so tests can name addresses (a broadcast one, say).
         "if [ -n \"$0\" ]; then mount --bind \"$0\" /etc/hosts; fi; " +
         "echo \"ready $$\"; exec cat";
