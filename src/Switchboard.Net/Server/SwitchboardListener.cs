@@ -30,6 +30,9 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     private Binding? _binding;
     private int _active;
     private int _pendingHandshakes;
+
+    /// <summary>TLS handshakes in progress (for tests that must order clients against the cap).</summary>
+    internal int PendingHandshakes => Volatile.Read(ref _pendingHandshakes);
     private bool _closing;
 
     private SwitchboardListener(ListenerOptions options, ConnectionHandler handler, ILoggerFactory loggerFactory, ConnectionRegistry registry)

@@ -33,6 +33,9 @@ public sealed class TlsHandshakeLimitTests
         options.HandshakeTimeout = TimeSpan.FromMinutes(5);
         await using var listener = await SwitchboardListener.StartAsync(options, async (c, ct) => await c.SendAsync(LineWriter.Lf, "hello", ct));
         using var first = await ConnectRawAsync(listener);
+        // Accepted sockets are handed to the thread pool, so without this wait the second client's handshake could
+        // start first and take the one slot (seen once on a loaded machine).
+        await TestTimeout.UntilAsync(() => listener.PendingHandshakes == 1, "the first client's handshake is in progress");
         // The second silent client is over the cap while the first one's handshake is pending.
         using (var second = await ConnectRawAsync(listener))
         {
