@@ -37,7 +37,7 @@ public sealed partial class SwitchboardListener
             socket.NoDelay = true;
         }
 
-        if (_options.Certificate is not null)
+        if (_certificate is not null)
         {
             var secured = await HandshakeAsync(socket, stream);
             if (secured is null)
@@ -120,7 +120,8 @@ public sealed partial class SwitchboardListener
         {
             await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
-                ServerCertificate = _options.Certificate,
+                // Read once per handshake: a certificate replaced meanwhile applies from the next one.
+                ServerCertificate = Volatile.Read(ref _certificate),
                 EnabledSslProtocols = SslProtocols.None,
             }, deadline.Token);
             return ssl;

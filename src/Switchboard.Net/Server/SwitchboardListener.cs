@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -35,9 +36,13 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     internal int PendingHandshakes => Volatile.Read(ref _pendingHandshakes);
     private bool _closing;
 
+    // The certificate new TLS handshakes present; null for plain TCP and Unix sockets. Replaceable while running.
+    private X509Certificate2? _certificate;
+
     private SwitchboardListener(ListenerOptions options, ConnectionHandler handler, ILoggerFactory loggerFactory, ConnectionRegistry registry)
     {
         _options = options;
+        _certificate = options.Certificate;
         _handler = handler;
         _logger = loggerFactory.CreateLogger<SwitchboardListener>();
         Connections = registry;
@@ -72,6 +77,32 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
 
     /// <summary>The options this listener was started with.</summary>
     public ListenerOptions Options => _options;
+
+    /// <summary>
+    /// Presents <paramref name="certificate"/> in every TLS handshake that starts from now on (a renewed
+    /// certificate, say). Connections already open keep the session they negotiated and are not touched. The
+    /// caller keeps ownership of both certificates: the previous one is not disposed, since sessions may still
+    /// use it.
+    /// </summary>
+    /// <param name="certificate">The new server certificate, with its private key.</param>
+    /// <returns>The certificate presented until now.</returns>
+    /// <exception cref="ArgumentException">The certificate has no private key.</exception>
+    /// <exception cref="InvalidOperationException">The listener was not started with a certificate (it does not speak TLS).</exception>
+    public X509Certificate2 ReplaceCertificate(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (!certificate.HasPrivateKey)
+        {
+            throw new ArgumentException("the server certificate needs its private key", nameof(certificate));
+        }
+
+        if (_certificate is null)
+        {
+            throw new InvalidOperationException("this listener does not speak TLS; its certificate cannot be replaced");
+        }
+
+        return Interlocked.Exchange(ref _certificate, certificate)!;
+    }
 
     /// <summary>
     /// Binds and starts accepting. A Unix socket path owned by a live server gives an <see cref="IOException"/>

@@ -109,11 +109,11 @@ internal static class ServeHost
                 Console.Error.WriteLine($"chat listening on {listener.Transport.ToString().ToLowerInvariant()} {listener.EndPoint}");
             }
 
-            // SIGHUP asks a daemon to re-read its settings; its default action would end serve (exit 129).
+            // SIGHUP asks a daemon to re-read its files; its default action would end serve (exit 129).
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;
-                app.Logger.LogWarning("SIGHUP received: serve keeps running; settings and certificates are read at start only, restart to apply changes");
+                ServeReload.OnHangup(server, app.Logger);
             });
             await app.WaitForShutdownAsync();
             return ExitCodes.Stopped;

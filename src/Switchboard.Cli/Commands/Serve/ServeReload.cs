@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Switchboard.Chat;
+
+namespace Switchboard.Cli.Commands.Serve;
+
+/// <summary>
+/// What serve does on SIGHUP: the TLS certificate and key are read again from their files and new handshakes
+/// present them; live connections keep theirs. Other settings are read at start only.
+/// </summary>
+internal static class ServeReload
+{
+    public static void OnHangup(ChatServer server, ILogger logger)
+    {
+        try
+        {
+            var certificate = server.ReloadCertificate();
+            if (certificate is null)
+            {
+                logger.LogInformation("SIGHUP received: no TLS listener, nothing to reload; other settings are read at start only");
+                return;
+            }
+
+            logger.LogInformation(
+                "SIGHUP received: TLS certificate reloaded from {CertificateFile} ({Subject}, SHA-256 {Thumbprint}, expires {Expires}); new handshakes present it, open connections keep theirs",
+                server.Options.CertificateFile,
+                certificate.Subject,
+                certificate.GetCertHashString(HashAlgorithmName.SHA256),
+                certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException or InvalidOperationException)
+        {
+            // Logged once, in a line; serve keeps the certificate it had, so a bad renewal never stops TLS service.
+            logger.LogError("SIGHUP received: could not reload the TLS certificate ({Reason}); the previous certificate stays in use", ex.Message);
+        }
+    }
+}
