@@ -18,7 +18,7 @@ public sealed class SqliteDataDirectoryTests
         {
             var error = Assert.Throws<IOException>(() => Open(data.Path));
             Assert.Contains(data.Path, error.Message, StringComparison.Ordinal);
-            Assert.Contains("already in use", error.Message, StringComparison.Ordinal);
+            Assert.Contains("used by another running switchboard server", error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', error.Message);
 
             // The refused store touched nothing: the first one still numbers and commits on its own.

@@ -27,7 +27,7 @@ internal sealed class DataDirectoryLock : IDisposable
         }
         catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
         {
-            throw new IOException($"the data directory {directory} is already in use by another switchboard server (it holds {path}); stop that one or use another --data directory", ex);
+            throw new IOException($"the data directory {directory} is used by another running switchboard server (it holds {path}); stop that one or use another --data directory", ex);
         }
 
         try
