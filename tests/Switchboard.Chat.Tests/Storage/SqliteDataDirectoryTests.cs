@@ -66,6 +66,33 @@ public sealed class SqliteDataDirectoryTests
         Assert.Equal((300L, 300L, "m0"), (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)));
     }
 
+    [Fact]
+    public async Task A_database_whose_history_went_backwards_is_refused_loudly_instead_of_reusing_ids()
+    {
+        using var data = new TempDirectory();
+        await using (var store = Open(data.Path))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await AppendAsync(store, $"m{i}");
+            }
+        }
+
+        // What a lost -wal file does to the newest commits, done by hand so the test does not depend on when
+        // SQLite checkpoints.
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(data.Path, SqliteChatStore.FileName), Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM messages WHERE id > 2;";
+            Assert.Equal(3, delete.ExecuteNonQuery());
+        }
+
+        var error = Assert.Throws<IOException>(() => Open(data.Path));
+        Assert.Contains("went backwards", error.Message, StringComparison.Ordinal);
+        Assert.Contains("id 2 but ids up to 5", error.Message, StringComparison.Ordinal);
+    }
+
     private static SqliteChatStore Open(string directory) => SqliteChatStore.Open(directory, StoreDurability.Normal, new RecordingSink(), 1024, NullLogger.Instance);
 
     private static async Task<ChatMessage> AppendAsync(IChatStore store, string text)

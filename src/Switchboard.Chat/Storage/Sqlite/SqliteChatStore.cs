@@ -81,6 +81,16 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
             using var max = connection.CreateCommand();
             max.CommandText = "SELECT COALESCE(MAX(id), 0) FROM messages;";
             var lastId = Convert.ToInt64(max.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            using var issued = connection.CreateCommand();
+            issued.CommandText = "SELECT value FROM meta WHERE key = 'last_issued_id';";
+            var lastIssued = Convert.ToInt64(issued.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            if (lastId < lastIssued)
+            {
+                // Numbering from here would hand out ids clients have already seen, and a client resuming after
+                // one of them would silently miss the new messages: a person must look first.
+                throw new IOException($"the chat database {path} went backwards: its newest message has id {lastId} but ids up to {lastIssued} were issued (a lost or truncated {FileName}-wal file, or messages deleted by hand); restore a backup of the data directory rather than start with lost history");
+            }
+
             return new SqliteChatStore(path, directoryLock, connection, lastId, sink, capacity, logger);
         }
         catch (SqliteException ex)
@@ -187,6 +197,11 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
             foreach (var operation in batch)
             {
                 operation.Apply(context);
+            }
+
+            if (_lastId != firstId)
+            {
+                context.Execute("UPDATE meta SET value = $id WHERE key = 'last_issued_id';", ("$id", _lastId));
             }
 
             transaction.Commit();
