@@ -66,4 +66,30 @@ public sealed class ServeCommandTests
         Assert.Equal(7, await server.WaitForExitAsync(Timeout));
         Assert.Contains("already in use", server.Errors, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_second_serve_on_the_same_data_directory_refuses_to_start_and_the_first_carries_on()
+    {
+        using var data = new TempDirectory();
+        var (first, port) = await SwitchboardCli.StartServerAsync(data.Path);
+        using (first)
+        {
+            await using var alice = await LineClient.ConnectAsync(port);
+            await alice.SendLineAsync("/nick alice");
+            await alice.SendLineAsync("before the second server");
+            await alice.SendLineAsync("/history 1");
+            await alice.WaitForContainsAsync("<alice> before the second server");
+
+            using var second = SwitchboardCli.Start(["serve", "--port", "0", "--data", data.Path]);
+            Assert.Equal(1, await second.WaitForExitAsync(Timeout));
+            var refusal = Assert.Single(second.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), l => l.Contains("used by another running switchboard server", StringComparison.Ordinal));
+            Assert.Contains(data.Path, refusal, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", second.Errors, StringComparison.Ordinal);
+
+            await alice.SendLineAsync("after the refusal");
+            await alice.SendLineAsync("/history 2");
+            await alice.WaitForContainsAsync("<alice> after the refusal");
+            Assert.Equal(0, await first.TerminateAsync(Timeout));
+        }
+    }
 }

@@ -17,11 +17,15 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
     private readonly SqliteConnection _writerConnection;
     private readonly IChatStoreSink _sink;
     private readonly GroupCommitWriter _writer;
+    private readonly DataDirectoryLock _lock;
+    private readonly ILogger _logger;
     private long _lastId;
 
-    private SqliteChatStore(string path, SqliteConnection writer, long lastId, IChatStoreSink sink, int capacity, ILogger logger)
+    private SqliteChatStore(string path, DataDirectoryLock directoryLock, SqliteConnection writer, long lastId, IChatStoreSink sink, int capacity, ILogger logger)
     {
         Path = path;
+        _lock = directoryLock;
+        _logger = logger;
         _writerConnection = writer;
         _lastId = lastId;
         _sink = sink;
@@ -43,11 +47,27 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
     public IChatPresence Presence { get; } = new LocalPresence();
 
     /// <summary>Opens (creating or migrating) the chat.db in <paramref name="directory"/> and starts its writer.</summary>
-    /// <exception cref="IOException">The directory or the database cannot be used.</exception>
+    /// <exception cref="IOException">The directory or the database cannot be used, or another store has it open.</exception>
     public static SqliteChatStore Open(string directory, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger)
     {
         Directory.CreateDirectory(directory);
-        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), FileName);
+        var fullDirectory = System.IO.Path.GetFullPath(directory);
+        // Before the database is touched: a second server must not even migrate or read the last id.
+        var directoryLock = DataDirectoryLock.Acquire(fullDirectory);
+        try
+        {
+            return Open(fullDirectory, directoryLock, durability, sink, capacity, logger);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    private static SqliteChatStore Open(string fullDirectory, DataDirectoryLock directoryLock, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger)
+    {
+        var path = System.IO.Path.Combine(fullDirectory, FileName);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         try
         {
@@ -61,7 +81,17 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
             using var max = connection.CreateCommand();
             max.CommandText = "SELECT COALESCE(MAX(id), 0) FROM messages;";
             var lastId = Convert.ToInt64(max.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            return new SqliteChatStore(path, connection, lastId, sink, capacity, logger);
+            using var issued = connection.CreateCommand();
+            issued.CommandText = "SELECT value FROM meta WHERE key = 'last_issued_id';";
+            var lastIssued = Convert.ToInt64(issued.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            if (lastId < lastIssued)
+            {
+                // Numbering from here would hand out ids clients have already seen, and a client resuming after
+                // one of them would silently miss the new messages: a person must look first.
+                throw new IOException($"the chat database {path} went backwards: its newest message has id {lastId} but ids up to {lastIssued} were issued (a lost or truncated {FileName}-wal file, or messages deleted by hand); restore a backup of the data directory rather than start with lost history");
+            }
+
+            return new SqliteChatStore(path, directoryLock, connection, lastId, sink, capacity, logger);
         }
         catch (SqliteException ex)
         {
@@ -169,6 +199,11 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
                 operation.Apply(context);
             }
 
+            if (_lastId != firstId)
+            {
+                context.Execute("UPDATE meta SET value = $id WHERE key = 'last_issued_id';", ("$id", _lastId));
+            }
+
             transaction.Commit();
         }
         catch (Exception)
@@ -197,9 +232,33 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();
-        _writerConnection.Dispose();
-        // Pooled read connections would keep the files open (and a test's temp directory undeletable).
+        // Pooled read connections would keep the files open (and a test's temp directory undeletable), and a reader
+        // still open would pin the log: closed first, so the checkpoint below can empty it.
         SqliteConnection.ClearAllPools();
+        Checkpoint();
+        _writerConnection.Dispose();
+        _lock.Dispose();
+    }
+
+    // After a clean stop chat.db alone holds everything: a copy of it is a backup, and losing the -wal file loses
+    // nothing. TRUNCATE also leaves the log at zero bytes rather than at its high-water size.
+    private void Checkpoint()
+    {
+        try
+        {
+            using var command = _writerConnection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            using var reader = command.ExecuteReader();
+            // One row: busy (1 when a reader or writer kept the checkpoint from finishing), log pages, checkpointed.
+            if (reader.Read() && reader.GetInt32(0) != 0)
+            {
+                StoreLog.CheckpointFailed(_logger, Path, "the database was busy");
+            }
+        }
+        catch (SqliteException ex)
+        {
+            StoreLog.CheckpointFailed(_logger, Path, ex.Message);
+        }
     }
 
     // One node: what this node committed is everything there is, so the batch is delivered as it stands.

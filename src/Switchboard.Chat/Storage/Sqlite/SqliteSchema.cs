@@ -9,7 +9,7 @@ namespace Switchboard.Chat.Storage.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The version this build writes; a newer file is refused rather than misread.</summary>
-    public const int Current = 1;
+    public const int Current = 2;
 
     private static readonly string[] Migrations =
     [
@@ -36,6 +36,11 @@ internal static class SqliteSchema
             topic TEXT,
             by TEXT,
             time INTEGER NOT NULL);
+        """,
+        // 1 -> 2: the highest id ever issued, kept apart from the messages so that losing messages is noticed.
+        """
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT OR IGNORE INTO meta(key, value) VALUES ('last_issued_id', (SELECT COALESCE(MAX(id), 0) FROM messages));
         """,
     ];
 
