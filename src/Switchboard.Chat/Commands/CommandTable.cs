@@ -13,9 +13,14 @@ internal sealed class CommandTable
 
     public IEnumerable<ChatCommand> All => _commands.Values.OrderBy(c => c.Name, StringComparer.Ordinal);
 
-    public static CommandTable CreateDefault()
+    private CommandTable(OperatorGate operators) => Operators = operators;
+
+    /// <summary>Checks <c>/oper</c> and backs off after failures.</summary>
+    public OperatorGate Operators { get; }
+
+    public static CommandTable CreateDefault(ChatServerOptions options)
     {
-        var table = new CommandTable();
+        var table = new CommandTable(OperatorGate.FromOptions(options));
         IdentityCommands.Register(table);
         RoomCommands.Register(table);
         MessageCommands.Register(table);

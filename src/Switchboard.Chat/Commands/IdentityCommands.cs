@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Numerics;
 using System.Text;
 
 namespace Switchboard.Chat.Commands;
@@ -50,27 +50,35 @@ internal static class IdentityCommands
 
     private static async ValueTask OperAsync(CommandContext c)
     {
-        var secret = c.Server.Options.OperatorSecret;
-        if (string.IsNullOrEmpty(secret))
+        var gate = c.Server.Commands.Operators;
+        if (!gate.Enabled)
         {
             await c.ErrorAsync("oper-disabled", "no operator secret is configured on this server");
             return;
         }
 
-        // Fixed-time comparison: the time taken must not tell how much of the secret was right.
-        var given = SHA256.HashData(Encoding.UTF8.GetBytes(c.Arguments));
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
-        if (!CryptographicOperations.FixedTimeEquals(given, expected))
+        switch (gate.TryOper(c.Session, c.Arguments, out var retryAfter, out var failures))
         {
-            ChatServer.Log.OperFailed(c.Server.Logger, c.Session.ToString());
-            await c.ErrorAsync("bad-secret", "wrong operator secret");
-            return;
+            case OperResult.BackingOff:
+                // Not checked at all, right or wrong: a guesser learns nothing until the wait is over.
+                await c.ErrorAsync("oper-backoff", $"too many wrong secrets; try again in {Seconds(retryAfter)} s");
+                return;
+            case OperResult.Refused:
+                if (BitOperations.IsPow2(failures))
+                {
+                    ChatServer.Log.OperFailed(c.Server.Logger, c.Session.ToString(), failures, $"{Seconds(retryAfter)} s");
+                }
+
+                await c.ErrorAsync("bad-secret", $"wrong operator secret; try again in {Seconds(retryAfter)} s");
+                return;
         }
 
         c.Session.IsOperator = true;
         ChatServer.Log.OperGranted(c.Server.Logger, c.Session.ToString());
         await c.ReplyAsync("you are now an operator: /kick, /ban, /unban, /announce");
     }
+
+    private static int Seconds(TimeSpan wait) => (int)Math.Ceiling(wait.TotalSeconds);
 
     private static ValueTask QuitAsync(CommandContext c)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Switchboard.Chat.Rooms;
 
 namespace Switchboard.Chat.Commands;
 
@@ -36,7 +37,17 @@ internal static class RoomCommands
             since = id;
         }
 
-        await c.Server.JoinAsync(c.Session, c.Server.Rooms.GetOrCreate(room), since, c.CancellationToken);
+        switch (c.Server.Rooms.TryOpen(room, c.Session.Address, out var opened))
+        {
+            case RoomOpen.TooManyRooms:
+                await c.ErrorAsync("too-many-rooms", $"#{room} does not exist and the server has its maximum of {c.Server.Options.MaxRooms} rooms; join an existing one (/rooms)");
+                return;
+            case RoomOpen.TooFast:
+                await c.ErrorAsync("room-rate", $"#{room} does not exist and your address has created {c.Server.Options.MaxRoomsPerAddressPerMinute} rooms in the last minute; try again shortly or join an existing one (/rooms)");
+                return;
+        }
+
+        await c.Server.JoinAsync(c.Session, opened!, since, c.CancellationToken);
     }
 
     private static async ValueTask PartAsync(CommandContext c)

@@ -1,15 +1,79 @@
 using System.Collections.Concurrent;
+using System.Net;
+using Switchboard.Chat.Commands;
 
 namespace Switchboard.Chat.Rooms;
 
-/// <summary>The rooms that exist: the lobby always, others while they have members or a topic.</summary>
+/// <summary>
+/// The rooms that exist: the lobby always, others while they have members or a topic. Users create rooms within
+/// two caps (rooms in all, new rooms per address per minute), so one client cannot fill memory with rooms.
+/// </summary>
 internal sealed class RoomRegistry
 {
+    // Bounds the per-address table; past it, addresses whose allowance has refilled are forgotten.
+    private const int MaxAddresses = 10_000;
+
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
+    private readonly Lock _createGate = new();
+    private readonly Dictionary<string, Allowance> _creators = new(StringComparer.Ordinal);
+    private readonly int _maxRooms;
+    private readonly int _perAddressPerMinute;
+    private readonly TimeProvider _time;
 
-    public RoomRegistry() => GetOrCreate(ChatNames.DefaultRoom);
+    public RoomRegistry(int maxRooms = int.MaxValue, int perAddressPerMinute = int.MaxValue, TimeProvider? time = null)
+    {
+        _maxRooms = maxRooms;
+        _perAddressPerMinute = perAddressPerMinute;
+        _time = time ?? TimeProvider.System;
+        GetOrCreate(ChatNames.DefaultRoom);
+    }
 
+    public int Count => _rooms.Count;
+
+    /// <summary>Gets or creates a room for the system (the lobby, topics from the store, other nodes): never capped.</summary>
     public Room GetOrCreate(string name) => _rooms.GetOrAdd(name, static n => new Room(n));
+
+    /// <summary>
+    /// Gets a room for a user to join, creating it within the caps. An existing room is always returned; a new one
+    /// only while there are fewer than the maximum and <paramref name="creator"/> has creations left this minute.
+    /// </summary>
+    public RoomOpen TryOpen(string name, IPAddress? creator, out Room? room)
+    {
+        if (_rooms.TryGetValue(name, out room))
+        {
+            return RoomOpen.Opened;
+        }
+
+        lock (_createGate)
+        {
+            if (_rooms.TryGetValue(name, out room))
+            {
+                return RoomOpen.Opened;
+            }
+
+            if (_rooms.Count >= _maxRooms)
+            {
+                return RoomOpen.TooManyRooms;
+            }
+
+            var now = _time.GetUtcNow();
+            var key = AddressKey.For(creator);
+            if (!_creators.TryGetValue(key, out var allowance))
+            {
+                Prune(now);
+                allowance = new Allowance(_perAddressPerMinute, now);
+                _creators[key] = allowance;
+            }
+
+            if (!allowance.TryTake(_perAddressPerMinute, now))
+            {
+                return RoomOpen.TooFast;
+            }
+
+            room = GetOrCreate(name);
+            return RoomOpen.Opened;
+        }
+    }
 
     public Room? Find(string name) => _rooms.GetValueOrDefault(name);
 
@@ -23,4 +87,47 @@ internal sealed class RoomRegistry
             _rooms.TryRemove(new KeyValuePair<string, Room>(room.Name, room));
         }
     }
+
+    private void Prune(DateTimeOffset now)
+    {
+        if (_creators.Count < MaxAddresses)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in _creators.ToList())
+        {
+            if (now - value.Last >= TimeSpan.FromMinutes(1))
+            {
+                _creators.Remove(key);
+            }
+        }
+    }
+
+    // A token bucket: perMinute creations at once, refilled at perMinute a minute.
+    private sealed class Allowance(double tokens, DateTimeOffset last)
+    {
+        public DateTimeOffset Last { get; private set; } = last;
+
+        public bool TryTake(int perMinute, DateTimeOffset now)
+        {
+            tokens = Math.Min(perMinute, tokens + ((now - Last).TotalMinutes * perMinute));
+            Last = now;
+            if (tokens < 1)
+            {
+                return false;
+            }
+
+            tokens -= 1;
+            return true;
+        }
+    }
+}
+
+/// <summary>What became of a user's attempt to join a room.</summary>
+internal enum RoomOpen
+{
+    Opened,
+    TooManyRooms,
+    TooFast,
 }

@@ -32,8 +32,9 @@ public sealed partial class ChatServer
         [LoggerMessage(8, LogLevel.Debug, "Command rejected for {Session}: {Code}")]
         public static partial void CommandRejected(ILogger logger, string session, string code);
 
-        [LoggerMessage(9, LogLevel.Warning, "Failed /oper attempt by {Session}")]
-        public static partial void OperFailed(ILogger logger, string session);
+        // Logged at the 1st, 2nd, 4th, 8th... failure from an address, so a guesser cannot flood the log.
+        [LoggerMessage(9, LogLevel.Warning, "Failed /oper attempt by {Session}: {Failures} in a row from its address; next attempt checked in {RetryAfter}")]
+        public static partial void OperFailed(ILogger logger, string session, int failures, string retryAfter);
 
         [LoggerMessage(10, LogLevel.Information, "{Session} is now an operator")]
         public static partial void OperGranted(ILogger logger, string session);

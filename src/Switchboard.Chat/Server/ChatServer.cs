@@ -28,7 +28,7 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private readonly ConcurrentDictionary<string, ChatBan> _bans = new(StringComparer.Ordinal);
-    private readonly RoomRegistry _rooms = new();
+    private readonly RoomRegistry _rooms;
     private readonly CommandTable _commands;
     private readonly StoreSink _sink;
     private readonly List<SwitchboardListener> _listeners = [];
@@ -44,7 +44,8 @@ public sealed partial class ChatServer : IAsyncDisposable
         Options = options;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<ChatServer>();
-        _commands = CommandTable.CreateDefault();
+        _commands = CommandTable.CreateDefault(options);
+        _rooms = new RoomRegistry(options.MaxRooms, options.MaxRoomsPerAddressPerMinute);
         _sink = new StoreSink(this);
         _registry.SlowConsumerDropped += (connection, reason) =>
         {

@@ -37,6 +37,19 @@ public sealed class ChatServerOptions
     public string? OperatorSecret { get; set; }
 
     /// <summary>
+    /// A file holding the secret of <c>/oper</c> (its first line's trailing newline is ignored); wins over
+    /// <see cref="OperatorSecret"/>, and keeps the secret out of <c>ps</c> and the environment. Only its SHA-256
+    /// hash is kept in memory.
+    /// </summary>
+    public string? OperatorSecretFile { get; set; }
+
+    /// <summary>The most rooms this node keeps at once, the lobby included: 1,000. Joining a new room past it gets <c>ERR too-many-rooms</c>; existing rooms can always be joined.</summary>
+    public int MaxRooms { get; set; } = 1000;
+
+    /// <summary>New rooms one IP address (an IPv6 /64) may create per minute: 10. Past it, <c>ERR room-rate</c>; existing rooms can always be joined.</summary>
+    public int MaxRoomsPerAddressPerMinute { get; set; } = 10;
+
+    /// <summary>
     /// The longest input line in bytes: 8 KiB. A longer line (or bytes that never end in LF) gets an error and the
     /// connection is closed, because the line framing is lost.
     /// </summary>

@@ -57,11 +57,13 @@ public sealed class BadInputTests
         { "serve --data /dev/null", null, null, "--data /dev/null is a file, not a directory" },
         { "serve --idle-timeout forever", null, null, "--idle-timeout: 'forever' is not a duration" },
         { "serve --config /nonexistent/settings.json", null, null, "--config: no file at /nonexistent/settings.json" },
+        { "serve --oper-secret-file /nonexistent/secret", null, null, "--oper-secret-file (Chat:OperatorSecretFile): no file at /nonexistent/secret" },
         // serve: environment
         { "serve", "SWITCHBOARD_Chat__Port=70000", null, "Chat:Port (from SWITCHBOARD_Chat__Port) must be from 0 to 65535, not 70000" },
         { "serve", "SWITCHBOARD_Chat__IdleTimeout=30x", null, "Chat:IdleTimeout (from SWITCHBOARD_Chat__IdleTimeout) must be a duration" },
         { "serve", "SWITCHBOARD_Chat__IdleTimeout=0", null, "Chat:IdleTimeout (from SWITCHBOARD_Chat__IdleTimeout) must be more than 0" },
         { "serve", "SWITCHBOARD_Chat__MaxConnections=-5", null, "Chat:MaxConnections (from SWITCHBOARD_Chat__MaxConnections) must be at least 1, not -5" },
+        { "serve", "SWITCHBOARD_Chat__MaxRooms=0", null, "Chat:MaxRooms (from SWITCHBOARD_Chat__MaxRooms) must be at least 1, not 0" },
         { "serve", "SWITCHBOARD_Chat__MaxConnections=lots", null, "Chat:MaxConnections (from SWITCHBOARD_Chat__MaxConnections) must be a whole number, not 'lots'" },
         { "serve", "SWITCHBOARD_Chat__Durability=fast", null, "Chat:Durability (from SWITCHBOARD_Chat__Durability) must be one of full, normal, not 'fast'" },
         { "serve", "SWITCHBOARD_Chat__Host=1.2.3.4", null, "Chat:Host (from SWITCHBOARD_Chat__Host) 1.2.3.4 is not an address of this machine" },

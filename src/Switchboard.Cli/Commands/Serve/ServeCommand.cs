@@ -19,13 +19,14 @@ internal static class ServeCommand
         var unix = new Option<string?>("--unix") { Description = "Also listen on this Unix socket path" };
         var data = new Option<string?>("--data") { Description = "Directory of the chat database (default $XDG_DATA_HOME/switchboard or ~/.local/share/switchboard)" };
         var oper = new Option<string?>("--oper-secret") { Description = "Secret for /oper (also SWITCHBOARD_OPER_SECRET or Chat:OperatorSecret)" };
+        var operFile = new Option<string?>("--oper-secret-file") { Description = "Read the /oper secret from this file, so it does not show in ps (also Chat:OperatorSecretFile; wins over --oper-secret)" };
         var postgres = new Option<string?>("--postgres") { Description = "Share rooms, history and presence with other nodes on this PostgreSQL database (Npgsql connection string, e.g. \"Host=127.0.0.1;Username=chat;Database=chat\"; also SWITCHBOARD_Chat__Postgres; give the password in PGPASSWORD). Without it: SQLite in --data" };
         var node = new Option<string?>("--node") { Description = "This node's name among the nodes on one database (default: host name, process id and a random suffix)" };
         var idle = Infrastructure.CliValues.DurationOption("--idle-timeout", "Close a client silent for this long (Chat:IdleTimeout; default 10m)", "-i");
         var config = new Option<string?>("--config") { Description = "An appsettings file to read, above appsettings.json (next to the binary, then in the current directory) and below SWITCHBOARD_* variables" };
         var command = new Command("serve", "Run the chat server (TCP 127.0.0.1:8899 by default; nc and telnet can talk to it). Settings also come from appsettings.json and SWITCHBOARD_* environment variables.")
         {
-            host, port, noTcp, tlsPort, cert, key, unix, data, oper, postgres, node, idle, config,
+            host, port, noTcp, tlsPort, cert, key, unix, data, oper, operFile, postgres, node, idle, config,
         };
 
         var web = ServeWebConsole.AddTo(command);
@@ -59,6 +60,7 @@ internal static class ServeCommand
             options.UnixSocketPath = parse.GetValue(unix) ?? options.UnixSocketPath;
             options.DataDirectory = parse.GetValue(data) ?? options.DataDirectory;
             options.OperatorSecret = parse.GetValue(oper) ?? options.OperatorSecret;
+            options.OperatorSecretFile = parse.GetValue(operFile) ?? options.OperatorSecretFile;
             options.Postgres = parse.GetValue(postgres) ?? options.Postgres;
             options.NodeName = parse.GetValue(node) ?? options.NodeName;
             options.IdleTimeout = parse.GetValue(idle) ?? options.IdleTimeout;

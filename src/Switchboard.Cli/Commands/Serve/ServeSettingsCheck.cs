@@ -113,6 +113,13 @@ internal static class ServeSettingsCheck
 
         Require(!string.IsNullOrWhiteSpace(o.DataDirectory), $"{Name(nameof(o.DataDirectory), "--data")} must name a directory");
         Require(!File.Exists(o.DataDirectory), $"--data {o.DataDirectory} is a file, not a directory (Chat:DataDirectory)");
+        if (!string.IsNullOrEmpty(o.OperatorSecretFile))
+        {
+            Require(File.Exists(o.OperatorSecretFile), $"{Name(nameof(o.OperatorSecretFile), "--oper-secret-file")}: no file at {o.OperatorSecretFile}");
+        }
+
+        AtLeast(o.MaxRooms, 1, nameof(o.MaxRooms));
+        AtLeast(o.MaxRoomsPerAddressPerMinute, 1, nameof(o.MaxRoomsPerAddressPerMinute));
         AtLeast(o.MaxLineLength, 1, nameof(o.MaxLineLength));
         AtLeast(o.RateLimitBurst, 1, nameof(o.RateLimitBurst));
         AtLeast(o.FloodDisconnectAfter, 1, nameof(o.FloodDisconnectAfter));
