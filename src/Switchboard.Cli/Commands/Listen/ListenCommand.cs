@@ -108,6 +108,12 @@ internal static class ListenCommand
                 MulticastGroups.Parse(result.GetValue(join) ?? []),
                 result.GetResult(host) is { Implicit: false },
                 result.GetValue(idle));
+            if (!settings.Udp && settings.Mode is ListenMode.Echo or ListenMode.Relay)
+            {
+                // Before the first socket operation of the process: the runtime reads this only once.
+                InlineSocketCompletions.PreferInline();
+            }
+
             return RunAsync(settings, GlobalOptions.LogLevel(result));
         });
         return command;
