@@ -2,12 +2,17 @@ namespace Switchboard.Net;
 
 /// <summary>
 /// Under the input's pipe reader on plain sockets: its zero-byte read (which keeps an idle connection from holding
-/// a buffer) costs a system call of its own before every real read. When the last read filled the whole buffer
-/// more data is almost surely waiting, so that zero-byte read is answered at once instead; an idle connection's
-/// last read is a short one, so it still parks in a zero-byte read.
+/// a buffer) costs a system call of its own before every real read (the runtime peeks one byte). When the last
+/// read filled the whole buffer, or brought a large chunk, the peer is streaming and more data is almost surely
+/// waiting, so that zero-byte read is answered at once instead; an idle connection's last read is a short one
+/// (a line, a frame), so it still parks in a zero-byte read.
 /// </summary>
 internal sealed class ReadAheadStream(Stream inner) : Stream
 {
+    // A read this large means a stream, not a conversation: an echo of 32 KiB in flight reads 20-32 KiB a time
+    // into a 64 KiB buffer, which the "full buffer" rule alone never sees.
+    private const int StreamingRead = 8 * 1024;
+
     private bool _lastReadWasFull;
 
     public override bool CanRead => true;
@@ -35,14 +40,14 @@ internal sealed class ReadAheadStream(Stream inner) : Stream
         }
 
         var count = read.Result;
-        _lastReadWasFull = count == buffer.Length;
+        _lastReadWasFull = count == buffer.Length || count >= StreamingRead;
         return ValueTask.FromResult(count);
     }
 
     private async ValueTask<int> AwaitRead(ValueTask<int> read, int wanted)
     {
         var count = await read;
-        _lastReadWasFull = count == wanted;
+        _lastReadWasFull = count == wanted || count >= StreamingRead;
         return count;
     }
 

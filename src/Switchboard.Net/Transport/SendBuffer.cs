@@ -19,10 +19,11 @@ internal sealed class SendBuffer
     // echoed message crosses no thread; the lock below is reentrant, which lets the loop release space inline.
     // Thread pool: the loop is woken on the pool, so messages queued meanwhile leave in one system call; inside a
     // DeferSends scope the wake-up waits for the scope's end (fan-out: a batch to a room, one call per member).
-    private static readonly PipeOptions s_inline = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
-    private static readonly PipeOptions s_pooled = new(readerScheduler: DeferredSendScheduler.Instance, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
+    private static readonly PipeOptions s_inline = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: SegmentSize, useSynchronizationContext: false);
+    private static readonly PipeOptions s_pooled = new(readerScheduler: DeferredSendScheduler.Instance, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: SegmentSize, useSynchronizationContext: false);
 
     private const int SendSliceSize = 256 * 1024;
+    private const int SegmentSize = 16 * 1024;
 
     private readonly Lock _gate = new();
     private readonly int _limit;

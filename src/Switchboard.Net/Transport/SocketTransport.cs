@@ -17,7 +17,7 @@ namespace Switchboard.Net;
 internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
 {
     // Reads wait for data with a zero-byte read before renting a buffer, so an idle connection holds none.
-    private const int ReadBufferSize = 16 * 1024;
+    private const int ReadBufferSize = 64 * 1024;
 
     private readonly Stream _stream;
     private readonly SslStream? _tls;
