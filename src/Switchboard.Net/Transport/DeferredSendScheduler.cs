@@ -51,12 +51,18 @@ internal sealed class DeferredSendScheduler : System.IO.Pipelines.PipeScheduler
                 return;
             }
 
-            foreach (var (action, state) in deferred)
-            {
-                System.Threading.ThreadPool.UnsafeQueueUserWorkItem(action, state, preferLocal: false);
-            }
-
+            // The held drain loops run here, on the thread that ends the scope (the store's delivery loop), one
+            // after another: each makes one non-blocking send and parks again (or, if the socket is full, finishes
+            // later on the socket's completion). Handing each to the pool instead cost a wake-up per recipient on
+            // a machine where the receivers, the senders and the pool compete for the same cores.
+            // Copied out first: a drain loop that ends may send on this thread again (a scope is never nested in it,
+            // but the list must not change under the loop).
+            var held = deferred.ToArray();
             deferred.Clear();
+            foreach (var (action, state) in held)
+            {
+                action(state);
+            }
         }
     }
 }
