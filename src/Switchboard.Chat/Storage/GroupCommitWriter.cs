@@ -48,7 +48,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _deliver = deliver;
         _logger = logger;
         _queue = Channel.CreateBounded<StoreOperation>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _committed = Channel.CreateBounded<List<StoreOperation>>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        // Synchronous continuations: when the delivery task is idle it resumes on the commit loop's thread, inside
+        // the write, so a committed batch reaches its recipients without a wake-up on the thread pool (at window 2
+        // the fan-out rate is bounded by that latency); while delivery is busy, batches wait here as before.
+        _committed = Channel.CreateBounded<List<StoreOperation>>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
         _loop = Task.Run(RunAsync);
         _delivery = Task.Run(DeliverAsync);
     }
