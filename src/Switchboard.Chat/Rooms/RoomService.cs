@@ -9,10 +9,13 @@ namespace Switchboard.Chat.Rooms;
 /// Rooms as users see them: joining (with history replay), leaving, topics, the notices that tell members, and the
 /// listings of /rooms and /who (which read presence, so they cover every node).
 /// </summary>
-internal sealed class RoomService(RoomRegistry registry, ChatServerOptions options, ChatEvents events, Func<IChatStore> store, ILogger logger)
+internal sealed class RoomService(RoomRegistry registry, ChatServerOptions options, ChatEvents events, Func<IChatStore> store, string nodeName, ILogger logger)
 {
     // A resume reads history in pages, so a long absence costs bounded memory.
     private const int ReplayPageSize = 500;
+
+    // How long a join, part or nick notice may take to reach the other nodes before it is given up.
+    private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(5);
 
     public RoomRegistry Registry => registry;
 
@@ -65,6 +68,9 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
 
                 ChatServer.Log.Joined(logger, session.ToString(), room.Name);
                 events.Publish(new ChatServerEvent(ChatEventKind.Joined, now, session.Id, session.Nick, session.Peer, room.Name));
+
+                // Awaited, so the notice is out before anything this session says next: the others see the join first.
+                await TellOtherNodesAsync(new ClusterEvent(ClusterEventKind.Joined, nodeName, room.Name, null, session.Nick));
             }
 
             if (room.Topic is not null)
@@ -101,12 +107,12 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
         }
     }
 
-    /// <summary>Takes a session out of a room and tells the members who stay.</summary>
-    public Task LeaveAsync(ChatSession session, Room room, string? reason)
+    /// <summary>Takes a session out of a room and tells the members who stay, on every node.</summary>
+    public async Task LeaveAsync(ChatSession session, Room room, string? reason)
     {
         if (!room.Remove(session))
         {
-            return Task.CompletedTask;
+            return;
         }
 
         if (ReferenceEquals(session.Room, room))
@@ -122,11 +128,11 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
 
         registry.RemoveIfEmpty(room);
         events.Publish(new ChatServerEvent(ChatEventKind.Parted, now, session.Id, session.Nick, session.Peer, room.Name, reason));
-        return Task.CompletedTask;
+        await TellOtherNodesAsync(new ClusterEvent(ClusterEventKind.Parted, nodeName, room.Name, reason, session.Nick));
     }
 
-    /// <summary>Tells the session and the members of its room that it is now called <see cref="ChatSession.Nick"/>.</summary>
-    public Task AnnounceNickChangeAsync(ChatSession session, string old)
+    /// <summary>Tells the session and the members of its room, on every node, that it is now called <see cref="ChatSession.Nick"/>.</summary>
+    public async Task AnnounceNickChangeAsync(ChatSession session, string old)
     {
         var nick = session.Nick;
         var now = DateTimeOffset.UtcNow;
@@ -142,7 +148,10 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
 
         ChatServer.Log.NickChanged(logger, session.Id, old, nick);
         events.Publish(new ChatServerEvent(ChatEventKind.NickChanged, now, session.Id, nick, session.Peer, session.Room?.Name, old));
-        return Task.CompletedTask;
+        if (session.Room is { } room)
+        {
+            await TellOtherNodesAsync(new ClusterEvent(ClusterEventKind.NickChanged, nodeName, room.Name, old, nick));
+        }
     }
 
     /// <summary>Stores a topic (the other nodes hear of it when it commits), then shows it here.</summary>
@@ -155,12 +164,39 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
         ShowTopic(room, topic, by, now);
     }
 
-    /// <summary>A topic another node set.</summary>
+    /// <summary>A topic another node set, or a join, part or nick change there that this node's members of the room hear of.</summary>
     public void Apply(ClusterEvent e)
     {
-        if (e.Kind == ClusterEventKind.Topic)
+        var now = DateTimeOffset.UtcNow;
+        switch (e.Kind)
         {
-            ShowTopic(registry.GetOrCreate(e.Target), e.Text, e.By, DateTimeOffset.UtcNow);
+            case ClusterEventKind.Topic:
+                ShowTopic(registry.GetOrCreate(e.Target), e.Text, e.By, now);
+                break;
+            case ClusterEventKind.Joined when registry.Find(e.Target) is { } room:
+                foreach (var member in room.Members)
+                {
+                    member.TrySendLine(member.Format.Joined(room.Name, e.By, now));
+                }
+
+                events.Publish(new ChatServerEvent(ChatEventKind.Joined, now, Nick: e.By, Room: room.Name));
+                break;
+            case ClusterEventKind.Parted when registry.Find(e.Target) is { } room:
+                foreach (var member in room.Members)
+                {
+                    member.TrySendLine(member.Format.Parted(room.Name, e.By, e.Text, now));
+                }
+
+                events.Publish(new ChatServerEvent(ChatEventKind.Parted, now, Nick: e.By, Room: room.Name, Text: e.Text));
+                break;
+            case ClusterEventKind.NickChanged when e.Text is { } old && registry.Find(e.Target) is { } room:
+                foreach (var member in room.Members)
+                {
+                    member.TrySendLine(member.Format.NickChanged(old, e.By, now));
+                }
+
+                events.Publish(new ChatServerEvent(ChatEventKind.NickChanged, now, Nick: e.By, Room: room.Name, Text: old));
+                break;
         }
     }
 
@@ -204,6 +240,24 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
         }
 
         events.Publish(new ChatServerEvent(ChatEventKind.Topic, now, Nick: by, Room: room.Name, Text: topic));
+    }
+
+    /// <summary>
+    /// Sends a join, part or nick notice to the other nodes. Best effort: while the database is away the notice is
+    /// lost (the members elsewhere see the user in /who when it is back), and the user's own action stands.
+    /// </summary>
+    private async Task TellOtherNodesAsync(ClusterEvent notice)
+    {
+        // Bounded, so a database that hangs rather than refuses cannot hold a join or a disconnect for long.
+        using var timeout = new CancellationTokenSource(NoticeTimeout);
+        try
+        {
+            await store().PublishAsync(notice, timeout.Token);
+        }
+        catch (Exception ex) when (ex is StoreUnavailableException or OperationCanceledException)
+        {
+            // The store logs the outage once; a notice per user would only repeat it.
+        }
     }
 
     private static async Task<long> ReplayAsync(ChatSession session, IReadOnlyList<ChatMessage> messages, long lastId, CancellationToken cancellationToken)

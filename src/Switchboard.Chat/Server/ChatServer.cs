@@ -50,7 +50,7 @@ public sealed partial class ChatServer : IAsyncDisposable
         // Moderation is made on the next line; the ban check first runs when a connection arrives.
         _sessions = new SessionDirectory(store, nick => _moderation!.IsBanned("nick", nick));
         _moderation = new Moderation(_sessions, store, nodeName, _logger);
-        _rooms = new RoomService(new RoomRegistry(options.MaxRooms, options.MaxRoomsPerAddressPerMinute), options, _events, store, _logger);
+        _rooms = new RoomService(new RoomRegistry(options.MaxRooms, options.MaxRoomsPerAddressPerMinute), options, _events, store, nodeName, _logger);
         _delivery = new MessageDelivery(_sessions, _rooms.Registry, _events, store);
         _commandSurface = new CommandSurface(options, _logger, store, _sessions, _rooms, _delivery, _moderation);
         _connections = new ChatConnectionHandler(options, _logger, _registry, _sessions, _moderation, _rooms, CommandTable.CreateDefault(options), _commandSurface, _events, store);
