@@ -19,6 +19,7 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
     private readonly GroupCommitWriter _writer;
     private readonly PostgresFeed _feed;
     private readonly PostgresPresence _presence;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<long> _committed = new();
     private NpgsqlConnection? _writerConnection;
     private int _disposed;
 
@@ -151,9 +152,12 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
         try
         {
             _writerConnection ??= _dataSource.OpenConnection();
-            using var transaction = _writerConnection.BeginTransaction();
-            context.Execute(_writerConnection, transaction);
-            transaction.Commit();
+            var previous = context.Execute(_writerConnection);
+            if (context.MessageCount > 0)
+            {
+                // Read by DeliverAsync, which takes committed batches in the same order.
+                _committed.Enqueue(previous);
+            }
         }
         catch (Exception ex) when (ex is DbException or TimeoutException or IOException or InvalidOperationException)
         {
@@ -211,7 +215,7 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
         return messages;
     }
 
-    // The writer commits, then the feed delivers: the batch's operations complete once this node delivered them.
+    // The writer commits, then this node delivers: the batch's operations complete once this node delivered them.
     private async ValueTask DeliverAsync(IReadOnlyList<StoreOperation> batch)
     {
         long last = 0;
@@ -225,7 +229,9 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
 
         try
         {
-            if (last > 0)
+            // A batch that follows straight on what this node has delivered goes out from memory; otherwise (another
+            // node committed in between) the feed reads it back in id order with the rest.
+            if (last > 0 && !(_committed.TryDequeue(out var previous) && _feed.TryDeliverOwn(previous, batch)))
             {
                 await _feed.WaitDeliveredAsync(last);
             }
