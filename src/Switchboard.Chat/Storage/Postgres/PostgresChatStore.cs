@@ -14,6 +14,9 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
 {
     private const string Columns = "id, kind, room, sender, target, text, time";
 
+    /// <summary>Connections per node unless the connection string says otherwise (plus the LISTEN one).</summary>
+    internal const int DefaultMaxPoolSize = 20;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _node;
     private readonly GroupCommitWriter _writer;
@@ -59,6 +62,14 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
 
         // pg_stat_activity then tells an operator which node holds which connection.
         builder.ApplicationName ??= $"switchboard {node}";
+
+        // PostgreSQL allows 100 connections by default, and Npgsql's pool would take up to 100 per node: a burst of
+        // logins on three nodes ran the server out ("too many clients") and new users were refused. A smaller pool
+        // makes a burst queue for a connection instead; a connection string that sets a pool size keeps it.
+        if (!HasPoolSize(connectionString))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
 
         // Only what says where: the password, if any, never reaches a log line.
         var description = $"postgresql://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
@@ -251,6 +262,9 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
             operation.Complete();
         }
     }
+
+    private static bool HasPoolSize(string connectionString)
+        => connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase) || connectionString.Contains("maxpoolsize", StringComparison.OrdinalIgnoreCase);
 
     // The one place reads turn the driver's errors into the store's.
     private static async Task<T> Guard<T>(Func<Task<T>> action)
