@@ -30,6 +30,8 @@ files=(
   /usr/libexec/at-spi-bus-launcher:at-spi2-core
   # The cluster tests start a throwaway PostgreSQL 15 (initdb + pg_ctl, which Debian keeps off PATH).
   /usr/lib/postgresql/15/bin/initdb:postgresql
+  # The load-balancer test runs docs/CLUSTER.md's HAProxy example (Debian keeps haproxy in /usr/sbin).
+  /usr/sbin/haproxy:haproxy
   /usr/lib/python3/dist-packages/pyatspi/__init__.py:python3-pyatspi
 )
 

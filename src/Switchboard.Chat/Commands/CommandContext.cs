@@ -2,10 +2,13 @@ using Switchboard.Chat.Server;
 
 namespace Switchboard.Chat.Commands;
 
-/// <summary>What a command sees: the server, the session that typed it, its arguments.</summary>
-internal sealed class CommandContext(ChatServer server, ChatSession session, string arguments, CancellationToken cancellationToken)
+/// <summary>What a command sees: the server's command surface, the command table, the session that typed it, its arguments.</summary>
+internal sealed class CommandContext(IChatCommandHost server, CommandTable commands, ChatSession session, string arguments, CancellationToken cancellationToken)
 {
-    public ChatServer Server { get; } = server;
+    public IChatCommandHost Server { get; } = server;
+
+    /// <summary>The commands there are (for /help) and the /oper gate.</summary>
+    public CommandTable Commands { get; } = commands;
 
     public ChatSession Session { get; } = session;
 

@@ -31,7 +31,7 @@ internal sealed class CommandTable
     public void Add(ChatCommand command) => _commands.Add(command.Name, command);
 
     /// <summary>Runs one line; returns a reason when the session should end, otherwise null.</summary>
-    public async Task<string?> ExecuteAsync(ChatServer server, Server.ChatSession session, string line, CancellationToken cancellationToken)
+    public async Task<string?> ExecuteAsync(IChatCommandHost server, Server.ChatSession session, string line, CancellationToken cancellationToken)
     {
         if (line.Length == 0 || (line[0] != '/' && string.IsNullOrWhiteSpace(line)))
         {
@@ -41,7 +41,7 @@ internal sealed class CommandTable
         if (line[0] != '/' || line.StartsWith("//", StringComparison.Ordinal))
         {
             var text = line[0] == '/' ? line[1..] : line;
-            var say = new CommandContext(server, session, text, cancellationToken);
+            var say = new CommandContext(server, this, session, text, cancellationToken);
             await MessageCommands.SayAsync(say, Chat.ChatMessageKind.Say, text);
             return null;
         }
@@ -49,7 +49,7 @@ internal sealed class CommandTable
         var space = line.IndexOf(' ');
         var name = space < 0 ? line[1..] : line[1..space];
         var arguments = space < 0 ? string.Empty : line[(space + 1)..].Trim();
-        var context = new CommandContext(server, session, arguments, cancellationToken);
+        var context = new CommandContext(server, this, session, arguments, cancellationToken);
         if (!_commands.TryGetValue(name, out var command))
         {
             await context.ErrorAsync("unknown-command", $"/{name} is not a command; /help lists them");

@@ -36,7 +36,7 @@ internal static class IdentityCommands
         {
             case "json":
                 c.Session.Mode = OutputMode.Json;
-                await c.Session.ReplyAsync(c.Session.Format.Welcome(c.Session.Nick, c.Session.Room?.Name ?? ChatNames.DefaultRoom, c.Server.Store.LastId), c.CancellationToken);
+                await c.Session.ReplyAsync(c.Session.Format.Welcome(c.Session.Nick, c.Session.Room?.Name ?? ChatNames.DefaultRoom, c.Server.LastId), c.CancellationToken);
                 break;
             case "text":
                 c.Session.Mode = OutputMode.Text;
@@ -50,7 +50,7 @@ internal static class IdentityCommands
 
     private static async ValueTask OperAsync(CommandContext c)
     {
-        var gate = c.Server.Commands.Operators;
+        var gate = c.Commands.Operators;
         if (!gate.Enabled)
         {
             await c.ErrorAsync("oper-disabled", "no operator secret is configured on this server");
@@ -90,7 +90,7 @@ internal static class IdentityCommands
     {
         var lines = new StringBuilder();
         await c.ReplyAsync("commands (a line without '/' is said in your room; start it with '//' to say a line beginning with '/'):");
-        foreach (var command in c.Server.Commands.All)
+        foreach (var command in c.Commands.All)
         {
             if (!command.OperatorOnly || c.Session.IsOperator)
             {

@@ -41,7 +41,7 @@ internal static class MessageCommands
         }
 
         // The recipient may be connected to another node; every node delivers to its own users.
-        var target = c.Server.FindByNick(nick)?.Nick ?? (await c.Server.Store.Presence.FindAsync(nick, c.CancellationToken))?.Nick;
+        var target = await c.Server.FindNickAsync(nick, c.CancellationToken);
         if (target is null)
         {
             await c.ErrorAsync("no-such-nick", $"nobody is called {nick}");
@@ -54,7 +54,7 @@ internal static class MessageCommands
     private static async ValueTask Post(CommandContext c, ChatMessageKind kind, string? room, string? target, string text)
     {
         // Not awaiting the commit lets one connection's lines share a group commit; the writer delivers them.
-        var committed = await c.Server.EnqueueMessageAsync(kind, room, c.Session.Nick, target, text, c.CancellationToken);
+        var committed = await c.Server.PostAsync(kind, room, c.Session.Nick, target, text, c.CancellationToken);
         var session = c.Session;
         _ = committed.ContinueWith(
             t => session.TrySendLine(t.Exception?.InnerException is Storage.StoreUnavailableException
@@ -82,9 +82,7 @@ internal static class MessageCommands
             return;
         }
 
-        // Lines this session sent just before may still be in the commit queue: wait for them, so they show.
-        await c.Server.FlushStoreAsync(c.CancellationToken);
-        var messages = await c.Server.Store.ReadRecentAsync(room.Name, count, c.CancellationToken);
+        var messages = await c.Server.HistoryAsync(room.Name, count, c.CancellationToken);
         await c.ReplyAsync($"history of #{room.Name}: {messages.Count} messages");
         foreach (var message in messages)
         {

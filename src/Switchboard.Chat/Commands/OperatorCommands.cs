@@ -1,5 +1,4 @@
 using System.Net;
-using Switchboard.Chat.Storage;
 
 namespace Switchboard.Chat.Commands;
 
@@ -17,24 +16,14 @@ internal static class OperatorCommands
     private static async ValueTask KickAsync(CommandContext c)
     {
         var (nick, reason) = c.SplitFirst();
-        var target = nick.Length == 0 ? null : c.Server.FindByNick(nick);
-        if (target is not null)
-        {
-            await c.Server.KickSessionAsync(target, c.Session.Nick, reason.Length == 0 ? null : reason);
-            await c.ReplyAsync($"kicked {target.Nick}");
-            return;
-        }
-
-        // Connected to another node: that node does the kick.
-        var remote = nick.Length == 0 ? null : await c.Server.Store.Presence.FindAsync(nick, c.CancellationToken);
-        if (remote is null)
+        var kicked = nick.Length == 0 ? null : await c.Server.KickAsync(nick, reason.Length == 0 ? null : reason, c.Session.Nick, c.CancellationToken);
+        if (kicked is null)
         {
             await c.ErrorAsync("no-such-nick", $"nobody is called {nick}");
             return;
         }
 
-        await c.Server.Store.PublishAsync(new ClusterEvent(ClusterEventKind.Kick, c.Server.NodeName, remote.Nick, reason.Length == 0 ? null : reason, c.Session.Nick), c.CancellationToken);
-        await c.ReplyAsync($"kicked {remote.Nick}");
+        await c.ReplyAsync($"kicked {kicked}");
     }
 
     private static async ValueTask BanAsync(CommandContext c)
@@ -73,6 +62,6 @@ internal static class OperatorCommands
             return;
         }
 
-        await c.Server.EnqueueMessageAsync(ChatMessageKind.Announce, null, c.Session.Nick, null, c.Arguments, c.CancellationToken);
+        await c.Server.PostAsync(ChatMessageKind.Announce, null, c.Session.Nick, null, c.Arguments, c.CancellationToken);
     }
 }

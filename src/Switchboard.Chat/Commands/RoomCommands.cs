@@ -37,7 +37,7 @@ internal static class RoomCommands
             since = id;
         }
 
-        switch (c.Server.Rooms.TryOpen(room, c.Session.Address, out var opened))
+        switch (c.Server.TryOpenRoom(room, c.Session.Address, out var opened))
         {
             case RoomOpen.TooManyRooms:
                 await c.ErrorAsync("too-many-rooms", $"#{room} does not exist and the server has its maximum of {c.Server.Options.MaxRooms} rooms; join an existing one (/rooms)");
@@ -58,20 +58,15 @@ internal static class RoomCommands
             return;
         }
 
-        await c.Server.JoinAsync(c.Session, c.Server.Rooms.GetOrCreate(ChatNames.DefaultRoom), since: null, c.CancellationToken);
+        await c.Server.JoinLobbyAsync(c.Session, c.CancellationToken);
     }
 
     private static async ValueTask RoomsAsync(CommandContext c)
     {
-        // Counts come from presence (every node's users); topics and the rooms kept for them from this node.
-        var counts = await c.Server.Store.Presence.CountRoomsAsync(c.CancellationToken);
-        var local = c.Server.Rooms.Snapshot().ToDictionary(r => r.Name, StringComparer.Ordinal);
-        var names = local.Keys.Union(counts.Keys).Order(StringComparer.Ordinal).ToList();
-        await c.ReplyAsync($"rooms: {names.Count}");
-        foreach (var name in names)
+        var rooms = await c.Server.ListRoomsAsync(c.CancellationToken);
+        await c.ReplyAsync($"rooms: {rooms.Count}");
+        foreach (var (name, count, topic) in rooms)
         {
-            var count = counts.GetValueOrDefault(name);
-            var topic = local.GetValueOrDefault(name)?.Topic;
             await c.ReplyAsync($"  #{name} ({count} {(count == 1 ? "member" : "members")}){(topic is null ? "" : " " + topic)}");
         }
     }
@@ -79,8 +74,8 @@ internal static class RoomCommands
     private static async ValueTask WhoAsync(CommandContext c)
     {
         var name = c.Arguments.Length > 0 ? ChatNames.NormalizeRoom(c.Arguments) : c.Session.Room?.Name;
-        var nicks = name is null ? [] : await c.Server.Store.Presence.ListRoomAsync(name, c.CancellationToken);
-        if (name is null || (nicks.Count == 0 && c.Server.Rooms.Find(name) is null))
+        var nicks = name is null ? null : await c.Server.WhoAsync(name, c.CancellationToken);
+        if (name is null || nicks is null)
         {
             await c.ErrorAsync("no-such-room", $"no room {c.Arguments}");
             return;

@@ -11,23 +11,27 @@ public sealed partial class ChatServer
     /// Raised for every <see cref="ChatServerEvent"/>, synchronously on the thread that caused it (for messages, the
     /// commit writer). Handlers must be quick and must not block; prefer <see cref="Subscribe"/> for anything slow.
     /// </summary>
-    public event EventHandler<ChatServerEvent>? EventRaised;
+    public event EventHandler<ChatServerEvent>? EventRaised
+    {
+        add => _events.Raised += value;
+        remove => _events.Raised -= value;
+    }
 
     /// <summary>The store's counters: last id, commits, operations committed (their ratio is the group-commit batch size).</summary>
     public ChatStoreStats StoreStats => new(Store.LastId, Store.Batches, Store.Operations, Store.Description);
 
     /// <summary>A snapshot of every connected session, oldest first.</summary>
-    public IReadOnlyList<ChatSessionInfo> GetSessions() => [.. _sessions.Values.OrderBy(s => s.Id).Select(Describe)];
+    public IReadOnlyList<ChatSessionInfo> GetSessions() => [.. _sessions.All.OrderBy(s => s.Id).Select(SessionDirectory.Describe)];
 
     /// <summary>One session by id, or null when it is gone.</summary>
-    public ChatSessionInfo? GetSession(long sessionId) => _sessions.TryGetValue(sessionId, out var s) ? Describe(s) : null;
+    public ChatSessionInfo? GetSession(long sessionId) => _sessions.Find(sessionId) is { } s ? SessionDirectory.Describe(s) : null;
 
     /// <summary>The rooms with their members and topics.</summary>
     public IReadOnlyList<ChatRoomInfo> GetRooms() =>
-        [.. _rooms.Snapshot().Select(r => new ChatRoomInfo(r.Name, r.Count, r.Topic, [.. r.Members.Select(m => m.Nick)]))];
+        [.. _rooms.Registry.Snapshot().Select(r => new ChatRoomInfo(r.Name, r.Count, r.Topic, [.. r.Members.Select(m => m.Nick)]))];
 
     /// <summary>The bans in force (persisted in the store).</summary>
-    public IReadOnlyList<ChatBan> GetBans() => [.. _bans.Values.OrderBy(b => b.Time)];
+    public IReadOnlyList<ChatBan> GetBans() => _moderation.Bans;
 
     /// <summary>
     /// Subscribes to the server's events. The subscription buffers up to <paramref name="capacity"/> events and then
@@ -36,31 +40,25 @@ public sealed partial class ChatServer
     public ChatEventSubscription Subscribe(int capacity = 1024)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        var subscription = new ChatEventSubscription(capacity, Unsubscribe);
-        lock (_subscribersGate)
-        {
-            _subscribers = [.. _subscribers, subscription];
-        }
-
-        return subscription;
+        return _events.Subscribe(capacity);
     }
 
     /// <summary>Sends a notice line ("*** text", or a JSON info event) to one session. False when it is gone or not reading.</summary>
     public bool SendToSession(long sessionId, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return _sessions.TryGetValue(sessionId, out var session) && session.TrySendLine(session.Format.Info(Protocol.TextSanitizer.Clean(text)));
+        return _sessions.Find(sessionId) is { } session && session.TrySendLine(session.Format.Info(Protocol.TextSanitizer.Clean(text)));
     }
 
     /// <summary>Disconnects a session, telling it why. False when no such session is connected.</summary>
     public async Task<bool> KickAsync(long sessionId, string? reason = null, string by = "console")
     {
-        if (!_sessions.TryGetValue(sessionId, out var session))
+        if (_sessions.Find(sessionId) is not { } session)
         {
             return false;
         }
 
-        await KickSessionAsync(session, by, reason);
+        await _moderation.KickAsync(session, by, reason);
         return true;
     }
 
@@ -72,42 +70,18 @@ public sealed partial class ChatServer
     /// <param name="by">Who banned, for the log and the ban list.</param>
     /// <param name="cancellationToken">Cancels waiting for the store.</param>
     /// <exception cref="ArgumentException">It is neither a valid nick nor an address.</exception>
-    public async Task BanAsync(string nickOrAddress, string? reason = null, string by = "console", CancellationToken cancellationToken = default)
-    {
-        if (System.Net.IPAddress.TryParse(nickOrAddress, out var address))
-        {
-            await AddBanAsync("address", address.ToString(), reason, by, cancellationToken);
-            foreach (var session in _sessions.Values.Where(s => address.Equals(s.Address)).ToList())
-            {
-                await KickSessionAsync(session, by, reason ?? "banned");
-            }
-
-            return;
-        }
-
-        if (!ChatNames.IsValidNick(nickOrAddress))
-        {
-            throw new ArgumentException($"\"{nickOrAddress}\" is neither a nick nor an IP address", nameof(nickOrAddress));
-        }
-
-        await AddBanAsync("nick", nickOrAddress, reason, by, cancellationToken);
-        if (FindByNick(nickOrAddress) is { } target)
-        {
-            await KickSessionAsync(target, by, reason ?? "banned");
-        }
-    }
+    public Task BanAsync(string nickOrAddress, string? reason = null, string by = "console", CancellationToken cancellationToken = default)
+        => _moderation.BanAsync(nickOrAddress, reason, by, cancellationToken);
 
     /// <summary>Lifts a ban on a nick or an address; false when there was none.</summary>
     public Task<bool> UnbanAsync(string nickOrAddress, CancellationToken cancellationToken = default)
-        => System.Net.IPAddress.TryParse(nickOrAddress, out var address)
-            ? RemoveBanAsync("address", address.ToString(), cancellationToken)
-            : RemoveBanAsync("nick", nickOrAddress, cancellationToken);
+        => _moderation.UnbanAsync(nickOrAddress, cancellationToken);
 
     /// <summary>An announcement to every session in every room; stored like any message. Completes once committed and delivered.</summary>
     public async Task<ChatMessage> AnnounceAsync(string text, string from = "console", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
-        var committed = await EnqueueMessageAsync(ChatMessageKind.Announce, null, from, null, Protocol.TextSanitizer.Clean(text), cancellationToken);
+        var committed = await _delivery.EnqueueAsync(ChatMessageKind.Announce, null, from, null, Protocol.TextSanitizer.Clean(text), cancellationToken);
         return await committed;
     }
 
@@ -126,7 +100,7 @@ public sealed partial class ChatServer
 
         var name = ChatNames.NormalizeRoom(room) ?? throw new ArgumentException($"\"{room}\" is not a valid room", nameof(room));
         var clean = Protocol.TextSanitizer.Clean(text.ReplaceLineEndings(" "));
-        var committed = await EnqueueMessageAsync(ChatMessageKind.Say, name, webUser + "@web", null, clean, cancellationToken);
+        var committed = await _delivery.EnqueueAsync(ChatMessageKind.Say, name, webUser + "@web", null, clean, cancellationToken);
         return await committed;
     }
 
@@ -140,13 +114,5 @@ public sealed partial class ChatServer
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         count = Math.Min(count, Options.MaxHistory);
         return afterId is { } after ? Store.ReadAfterAsync(name, after, count, cancellationToken) : Store.ReadRecentAsync(name, count, cancellationToken);
-    }
-
-    private void Unsubscribe(ChatEventSubscription subscription)
-    {
-        lock (_subscribersGate)
-        {
-            _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, subscription))];
-        }
     }
 }

@@ -34,7 +34,7 @@ public sealed partial class ChatServer
             await listener.StopListeningAsync();
             var info = Describe(listener, listenerId);
             Log.ListenerStopped(_logger, Name(info), by, info.Connections);
-            Publish(new ChatServerEvent(ChatEventKind.ListenerStopped, DateTimeOffset.UtcNow, Text: Name(info)));
+            _events.Publish(new ChatServerEvent(ChatEventKind.ListenerStopped, DateTimeOffset.UtcNow, Text: Name(info)));
         }
         finally
         {
@@ -67,7 +67,7 @@ public sealed partial class ChatServer
             await listener.StartListeningAsync(cancellationToken);
             var name = Name(Describe(listener, listenerId));
             Log.ListenerStarted(_logger, name, by);
-            Publish(new ChatServerEvent(ChatEventKind.ListenerStarted, DateTimeOffset.UtcNow, Text: name));
+            _events.Publish(new ChatServerEvent(ChatEventKind.ListenerStarted, DateTimeOffset.UtcNow, Text: name));
         }
         finally
         {
@@ -89,7 +89,7 @@ public sealed partial class ChatServer
 
     private ChatListenerInfo Describe(SwitchboardListener l, int id)
         => new(l.TransportKind, SwitchboardConnection.DescribeEndPoint(l.BoundEndPoint), l.BoundEndPoint,
-            _sessions.Values.Count(s => s.Connection.LocalEndPoint?.Equals(l.BoundEndPoint) == true), id, l.State);
+            _sessions.All.Count(s => s.Connection.LocalEndPoint?.Equals(l.BoundEndPoint) == true), id, l.State);
 
     private static string Name(ChatListenerInfo info) => $"{info.Transport.ToString().ToLowerInvariant()} {info.EndPoint}";
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,16 +23,15 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly ConnectionRegistry _registry = new();
-    private readonly ConcurrentDictionary<long, ChatSession> _sessions = new();
-    private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
-    private readonly ConcurrentDictionary<string, ChatBan> _bans = new(StringComparer.Ordinal);
-    private readonly RoomRegistry _rooms;
-    private readonly CommandTable _commands;
+    private readonly ChatEvents _events;
+    private readonly SessionDirectory _sessions;
+    private readonly Moderation _moderation;
+    private readonly RoomService _rooms;
+    private readonly MessageDelivery _delivery;
+    private readonly CommandSurface _commandSurface;
+    private readonly ChatConnectionHandler _connections;
     private readonly StoreSink _sink;
     private readonly List<SwitchboardListener> _listeners = [];
-    private readonly Lock _subscribersGate = new();
-    private ChatEventSubscription[] _subscribers = [];
     private IChatStore? _store;
     private int _state; // 0 new, 1 started, 2 stopping or stopped
 
@@ -44,13 +42,23 @@ public sealed partial class ChatServer : IAsyncDisposable
         Options = options;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<ChatServer>();
-        _commands = CommandTable.CreateDefault(options);
-        _rooms = new RoomRegistry(options.MaxRooms, options.MaxRoomsPerAddressPerMinute);
-        _sink = new StoreSink(this);
+
+        // The parts, each with one job; they reach the store (opened by StartAsync) through this accessor.
+        Func<IChatStore> store = () => Store;
+        var nodeName = string.IsNullOrWhiteSpace(options.Postgres) ? LocalPresence.NodeName : options.NodeName;
+        _events = new ChatEvents(this, _logger);
+        // Moderation is made on the next line; the ban check first runs when a connection arrives.
+        _sessions = new SessionDirectory(store, nick => _moderation!.IsBanned("nick", nick));
+        _moderation = new Moderation(_sessions, store, nodeName, _logger);
+        _rooms = new RoomService(new RoomRegistry(options.MaxRooms, options.MaxRoomsPerAddressPerMinute), options, _events, store, nodeName, _logger);
+        _delivery = new MessageDelivery(_sessions, _rooms.Registry, _events, store);
+        _commandSurface = new CommandSurface(options, _logger, store, _sessions, _rooms, _delivery, _moderation);
+        _connections = new ChatConnectionHandler(options, _logger, _registry, _sessions, _moderation, _rooms, CommandTable.CreateDefault(options), _commandSurface, _events, store);
+        _sink = new StoreSink(_delivery, _moderation, _rooms, _sessions, _logger);
         _registry.SlowConsumerDropped += (connection, reason) =>
         {
             Log.SlowConsumer(_logger, connection.ToString(), reason);
-            Publish(new ChatServerEvent(ChatEventKind.Error, DateTimeOffset.UtcNow, connection.Id, Peer: SwitchboardConnection.DescribeEndPoint(connection.RemoteEndPoint), Text: reason));
+            _events.Publish(new ChatServerEvent(ChatEventKind.Error, DateTimeOffset.UtcNow, connection.Id, Peer: SwitchboardConnection.DescribeEndPoint(connection.RemoteEndPoint), Text: reason));
         };
     }
 
@@ -76,23 +84,14 @@ public sealed partial class ChatServer : IAsyncDisposable
             _store = string.IsNullOrWhiteSpace(Options.Postgres)
                 ? SqliteChatStore.Open(Options.DataDirectory, Options.Durability, _sink, Options.StoreQueueCapacity, _logger)
                 : await PostgresChatStore.OpenAsync(Options.Postgres, Options.NodeName, _sink, Options, _logger, cancellationToken);
-            foreach (var ban in await _store.ReadBansAsync(cancellationToken))
-            {
-                _bans[BanKey(ban.Kind, ban.Value)] = ban;
-            }
-
-            foreach (var (room, (topic, by)) in await _store.ReadTopicsAsync(cancellationToken))
-            {
-                var r = _rooms.GetOrCreate(room);
-                r.Topic = topic;
-                r.TopicBy = by;
-            }
+            _moderation.Load(await _store.ReadBansAsync(cancellationToken));
+            _rooms.Load(await _store.ReadTopicsAsync(cancellationToken));
 
             Log.StoreOpened(_logger, _store.Description, _store.LastId);
             StartRetention(retention);
             foreach (var listenerOptions in BuildListenerOptions())
             {
-                var listener = await SwitchboardListener.StartAsync(listenerOptions, HandleConnectionAsync, _loggerFactory, _registry, cancellationToken);
+                var listener = await SwitchboardListener.StartAsync(listenerOptions, _connections.HandleAsync, _loggerFactory, _registry, cancellationToken);
                 _listeners.Add(listener);
             }
         }
@@ -120,7 +119,7 @@ public sealed partial class ChatServer : IAsyncDisposable
         }
 
         var notice = "server shutting down";
-        foreach (var session in _sessions.Values)
+        foreach (var session in _sessions.All)
         {
             session.TrySendLine(session.Format.Info(notice));
         }
@@ -138,15 +137,7 @@ public sealed partial class ChatServer : IAsyncDisposable
             await _store.DisposeAsync();
         }
 
-        lock (_subscribersGate)
-        {
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Complete();
-            }
-
-            _subscribers = [];
-        }
+        _events.CompleteAll();
 
         Log.Stopped(_logger, _store?.LastId ?? 0);
     }
@@ -155,19 +146,6 @@ public sealed partial class ChatServer : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync();
 
     internal IChatStore Store => _store ?? throw new InvalidOperationException("the chat server is not started");
-
-    /// <summary>This node's name among the nodes sharing the store ("local" alone).</summary>
-    internal string NodeName => string.IsNullOrWhiteSpace(Options.Postgres) ? LocalPresence.NodeName : Options.NodeName;
-
-    internal ILogger Logger => _logger;
-
-    internal RoomRegistry Rooms => _rooms;
-
-    internal CommandTable Commands => _commands;
-
-    internal ChatSession? FindByNick(string nick) => _nicks.GetValueOrDefault(nick);
-
-    internal IEnumerable<ChatSession> AllSessions => _sessions.Values;
 
     private IEnumerable<ListenerOptions> BuildListenerOptions()
     {
@@ -212,24 +190,4 @@ public sealed partial class ChatServer : IAsyncDisposable
             yield return Configure(ListenerOptions.Unix(Options.UnixSocketPath));
         }
     }
-
-    private void Publish(ChatServerEvent e)
-    {
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
-        {
-            subscriber.Publish(e);
-        }
-
-        try
-        {
-            EventRaised?.Invoke(this, e);
-        }
-        catch (Exception ex)
-        {
-            // An observer's bug must not break the chat.
-            Log.ObserverFailed(_logger, ex);
-        }
-    }
-
-    private static string BanKey(string kind, string value) => kind + ":" + value.ToLowerInvariant();
 }

@@ -17,6 +17,15 @@ internal enum ClusterEventKind
 
     /// <summary>The topic of room <see cref="ClusterEvent.Target"/> is now <see cref="ClusterEvent.Text"/>.</summary>
     Topic,
+
+    /// <summary><see cref="ClusterEvent.By"/> joined room <see cref="ClusterEvent.Target"/>: a notice for its members on every node.</summary>
+    Joined,
+
+    /// <summary><see cref="ClusterEvent.By"/> left room <see cref="ClusterEvent.Target"/>; <see cref="ClusterEvent.Text"/> is the reason, if any.</summary>
+    Parted,
+
+    /// <summary><see cref="ClusterEvent.Text"/> (the old nick) is now <see cref="ClusterEvent.By"/>, in room <see cref="ClusterEvent.Target"/>.</summary>
+    NickChanged,
 }
 
 /// <summary>

@@ -118,6 +118,13 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<ConsoleChatMessage>> GetHistoryAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        var messages = await server.GetHistoryAsync(room, limit, afterId, cancellationToken);
+        return [.. messages.Select(m => new ConsoleChatMessage(m.Id, m.Time, m.Room ?? room, m.Sender, TextOf(m)))];
+    }
+
+    /// <inheritdoc />
     public Task<IWebChatMember> JoinChatAsync(string nick, CancellationToken cancellationToken)
     {
         if (!ChatNames.IsValidNick(nick))

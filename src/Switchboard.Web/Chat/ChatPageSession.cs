@@ -11,6 +11,12 @@ namespace Switchboard.Web.Chat;
 internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server, ConsoleOptions options)
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+
+    // The page keeps this many rows per room; a page that missed more starts the room afresh instead of resuming.
+    private const int ResumeLimit = 500;
+
+    // Held while a room's history is read and sent, so live events of that room never overtake it.
+    private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly ConcurrentDictionary<string, bool> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly EventBacklog<ConsoleEvent> _backlog = new(Math.Max(1, options.EventBacklog));
     private IWebChatMember? _member;
@@ -57,9 +63,9 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
         switch (command.Op)
         {
             case "nick":
-                return await EnterAsync(command.Nick, command.Room, cancellationToken);
+                return await EnterAsync(command.Nick, command.Room, command.Since, cancellationToken);
             case "join" when _member is not null && !string.IsNullOrWhiteSpace(command.Room):
-                return await JoinAsync(_member, command.Room.Trim(), cancellationToken);
+                return await JoinAsync(_member, command.Room.Trim(), command.Since, cancellationToken);
             case "leave" when _member is not null && !string.IsNullOrWhiteSpace(command.Room):
                 if (_rooms.TryRemove(command.Room, out _))
                 {
@@ -82,7 +88,7 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
         }
     }
 
-    private async Task<string?> EnterAsync(string? nick, string? room, CancellationToken cancellationToken)
+    private async Task<string?> EnterAsync(string? nick, string? room, long? since, CancellationToken cancellationToken)
     {
         if (_member is not null)
         {
@@ -105,10 +111,14 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
 
         var first = string.IsNullOrWhiteSpace(room) ? server.GetRooms().FirstOrDefault() : room.Trim();
         await peer.SendAsync(new ChatWelcomeFrame(_member.Nick, [], server.GetRooms()), ConsoleJsonContext.Default.ChatWelcomeFrame, cancellationToken);
-        return first is null ? null : await JoinAsync(_member, first, cancellationToken);
+        return first is null ? null : await JoinAsync(_member, first, since, cancellationToken);
     }
 
-    private async Task<string?> JoinAsync(IWebChatMember member, string requested, CancellationToken cancellationToken)
+    /// <summary>
+    /// Joins a room and sends its history: the recent messages, or, for a page coming back after a reconnect
+    /// (<paramref name="since"/> set), every message after the last one it has, so it shows no gap and nothing twice.
+    /// </summary>
+    private async Task<string?> JoinAsync(IWebChatMember member, string requested, long? since, CancellationToken cancellationToken)
     {
         string room;
         try
@@ -120,10 +130,23 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
             return ex.Message;
         }
 
-        // Live events on before the history is read: anything said in between is in both at worst, never in neither.
-        _rooms[room] = true;
-        var history = await server.GetHistoryAsync(room, cancellationToken);
-        await peer.SendAsync(new ChatHistoryFrame(room, history), ConsoleJsonContext.Default.ChatHistoryFrame, cancellationToken);
+        await _sendGate.WaitAsync(cancellationToken);
+        try
+        {
+            // Live events on before the history is read: anything said in between is in both at worst (the page
+            // shows each id once), never in neither; the gate keeps them queued until the history has gone.
+            _rooms[room] = true;
+            var missed = since is { } after ? await server.GetHistoryAfterAsync(room, after, ResumeLimit + 1, cancellationToken) : null;
+            var frame = missed is { Count: <= ResumeLimit }
+                ? new ChatHistoryFrame(room, missed, Resumed: true)
+                : new ChatHistoryFrame(room, await server.GetHistoryAsync(room, cancellationToken));
+            await peer.SendAsync(frame, ConsoleJsonContext.Default.ChatHistoryFrame, cancellationToken);
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+
         await SendRoomsAsync(cancellationToken);
         return null;
     }
@@ -138,10 +161,18 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                var (items, _) = _backlog.TakeAll();
-                if (items.Length > 0)
+                await _sendGate.WaitAsync(cancellationToken);
+                try
                 {
-                    await peer.SendAsync(new ChatEventsFrame(items), ConsoleJsonContext.Default.ChatEventsFrame, cancellationToken);
+                    var (items, _) = _backlog.TakeAll();
+                    if (items.Length > 0)
+                    {
+                        await peer.SendAsync(new ChatEventsFrame(items), ConsoleJsonContext.Default.ChatEventsFrame, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    _sendGate.Release();
                 }
             }
         }

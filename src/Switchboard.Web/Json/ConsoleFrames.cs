@@ -31,6 +31,9 @@ internal sealed record ConsoleCommand
     public string? Nick { get; init; }
 
     public string? Room { get; init; }
+
+    /// <summary>For "nick" and "join" after a reconnect: the last message id the page has of that room.</summary>
+    public long? Since { get; init; }
 }
 
 /// <summary>The answer to a command: done, or why not.</summary>
@@ -75,8 +78,11 @@ internal sealed record ChatWelcomeFrame(string Nick, IReadOnlyList<string> Rooms
     public string Type => "welcome";
 }
 
-/// <summary>The recent messages of a room just joined.</summary>
-internal sealed record ChatHistoryFrame(string Room, IReadOnlyList<ConsoleChatMessage> Messages)
+/// <summary>
+/// The recent messages of a room just joined; or, when <paramref name="Resumed"/>, every message after the id the page
+/// asked for, to append to what it shows (after a reconnect).
+/// </summary>
+internal sealed record ChatHistoryFrame(string Room, IReadOnlyList<ConsoleChatMessage> Messages, bool Resumed = false)
 {
     public string Type => "history";
 }

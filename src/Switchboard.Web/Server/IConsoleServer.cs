@@ -40,6 +40,12 @@ public interface IConsoleServer
     Task<IReadOnlyList<ConsoleChatMessage>> GetHistoryAsync(string room, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Up to <paramref name="limit"/> messages of a room with an id above <paramref name="afterId"/>, oldest first:
+    /// what a page missed while it was disconnected (ids are the same on every node of a cluster).
+    /// </summary>
+    Task<IReadOnlyList<ConsoleChatMessage>> GetHistoryAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Enters the chat as a browser user. Throws <see cref="ChatRefusedException"/> when the nick is not acceptable.
     /// Dispose the member to leave.
     /// </summary>

@@ -96,6 +96,43 @@ public sealed class ClusterTests(PostgresFixture postgres)
         Assert.Equal(onA, onC);
     }
 
+    [Fact]
+    public async Task Join_part_and_nick_notices_reach_the_members_on_every_node()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        await using var a = await StartNodeAsync(database, "a");
+        await using var b = await StartNodeAsync(database, "b");
+        await using var alice = await a.JoinAsync("alice");
+
+        // A newcomer on b: alice on a sees the guest arrive in the lobby and take a nick.
+        await using var bob = await b.ConnectAsync();
+        var guest = (await bob.WaitForAsync(l => l.Contains("Welcome", StringComparison.Ordinal))).Split(' ').First(w => w.StartsWith("guest", StringComparison.Ordinal)).TrimEnd('.', ',', '!');
+        await alice.WaitForContainsAsync($"*** {guest} joined #lobby");
+        await bob.SendLineAsync("/nick bob");
+        await alice.WaitForContainsAsync($"*** {guest} is now known as bob");
+
+        // Rooms: joins and parts on one node are told on the other, to that room's members only.
+        await using var carol = await b.JoinAsync("carol");
+        await bob.SendLineAsync("/join den");
+        await alice.WaitForContainsAsync("*** bob left #lobby");
+        await alice.SendLineAsync("/join den");
+        await bob.WaitForContainsAsync("*** alice joined #den");
+        await carol.WaitForContainsAsync("*** alice left #lobby");
+        await carol.SendLineAsync("/ping");
+        await carol.WaitForContainsAsync("pong");
+        Assert.DoesNotContain(carol.Lines, l => l.Contains("joined #den", StringComparison.Ordinal));
+        await alice.SendLineAsync("/nick alicia");
+        await bob.WaitForContainsAsync("*** alice is now known as alicia");
+        await alice.SendLineAsync("/part");
+        await bob.WaitForContainsAsync("*** alicia left #den");
+
+        // A quit is a part with its reason; bob, back in the lobby, sees it.
+        await bob.SendLineAsync("/part");
+        await alice.WaitForContainsAsync("*** bob joined #lobby");
+        await alice.SendLineAsync("/quit gone");
+        await bob.WaitForContainsAsync("*** alicia left #lobby (quit: gone)");
+    }
+
     private static async Task<List<string>> HistoryAsync(LineClient client)
     {
         var from = client.Lines.Count;

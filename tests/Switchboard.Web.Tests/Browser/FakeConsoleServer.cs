@@ -68,6 +68,9 @@ internal sealed class FakeConsoleServer : IConsoleServer
     public Task<IReadOnlyList<ConsoleChatMessage>> GetHistoryAsync(string room, CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<ConsoleChatMessage>>([]);
 
+    public Task<IReadOnlyList<ConsoleChatMessage>> GetHistoryAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<ConsoleChatMessage>>([]);
+
     public Task<IWebChatMember> JoinChatAsync(string nick, CancellationToken cancellationToken)
         => throw new ChatRefusedException("no chat here");
 

@@ -14,11 +14,15 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
 {
     private const string Columns = "id, kind, room, sender, target, text, time";
 
+    /// <summary>Connections per node unless the connection string says otherwise (plus the LISTEN one).</summary>
+    internal const int DefaultMaxPoolSize = 20;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _node;
     private readonly GroupCommitWriter _writer;
     private readonly PostgresFeed _feed;
     private readonly PostgresPresence _presence;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<long> _committed = new();
     private NpgsqlConnection? _writerConnection;
     private int _disposed;
 
@@ -58,6 +62,14 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
 
         // pg_stat_activity then tells an operator which node holds which connection.
         builder.ApplicationName ??= $"switchboard {node}";
+
+        // PostgreSQL allows 100 connections by default, and Npgsql's pool would take up to 100 per node: a burst of
+        // logins on three nodes ran the server out ("too many clients") and new users were refused. A smaller pool
+        // makes a burst queue for a connection instead; a connection string that sets a pool size keeps it.
+        if (!HasPoolSize(connectionString))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
 
         // Only what says where: the password, if any, never reaches a log line.
         var description = $"postgresql://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
@@ -151,9 +163,12 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
         try
         {
             _writerConnection ??= _dataSource.OpenConnection();
-            using var transaction = _writerConnection.BeginTransaction();
-            context.Execute(_writerConnection, transaction);
-            transaction.Commit();
+            var previous = context.Execute(_writerConnection);
+            if (context.MessageCount > 0)
+            {
+                // Read by DeliverAsync, which takes committed batches in the same order.
+                _committed.Enqueue(previous);
+            }
         }
         catch (Exception ex) when (ex is DbException or TimeoutException or IOException or InvalidOperationException)
         {
@@ -211,7 +226,7 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
         return messages;
     }
 
-    // The writer commits, then the feed delivers: the batch's operations complete once this node delivered them.
+    // The writer commits, then this node delivers: the batch's operations complete once this node delivered them.
     private async ValueTask DeliverAsync(IReadOnlyList<StoreOperation> batch)
     {
         long last = 0;
@@ -225,7 +240,9 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
 
         try
         {
-            if (last > 0)
+            // A batch that follows straight on what this node has delivered goes out from memory; otherwise (another
+            // node committed in between) the feed reads it back in id order with the rest.
+            if (last > 0 && !(_committed.TryDequeue(out var previous) && _feed.TryDeliverOwn(previous, batch)))
             {
                 await _feed.WaitDeliveredAsync(last);
             }
@@ -245,6 +262,9 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
             operation.Complete();
         }
     }
+
+    private static bool HasPoolSize(string connectionString)
+        => connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase) || connectionString.Contains("maxpoolsize", StringComparison.OrdinalIgnoreCase);
 
     // The one place reads turn the driver's errors into the store's.
     private static async Task<T> Guard<T>(Func<Task<T>> action)

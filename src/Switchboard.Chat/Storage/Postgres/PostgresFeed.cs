@@ -23,6 +23,9 @@ internal sealed class PostgresFeed : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _waitersGate = new();
+
+    // One delivery at a time, by the feed or by the writer (a node's own batch), so ids go out in order, once.
+    private readonly Lock _deliveryGate = new();
     private readonly List<(long Id, TaskCompletionSource Done)> _waiters = [];
     private Task _listen = Task.CompletedTask;
     private Task _deliver = Task.CompletedTask;
@@ -65,6 +68,38 @@ internal sealed class PostgresFeed : IAsyncDisposable
             Wake();
             return done.Task;
         }
+    }
+
+    /// <summary>
+    /// Delivers a batch this node just committed straight from memory, when nothing lies between what was delivered
+    /// and it (<paramref name="previous"/>: the highest id committed before it, read under the commit lock). False
+    /// when the feed must read it back: another node committed in between, or the feed is behind or already past.
+    /// </summary>
+    public bool TryDeliverOwn(long previous, IReadOnlyList<StoreOperation> batch)
+    {
+        lock (_deliveryGate)
+        {
+            if (Delivered != previous)
+            {
+                return false;
+            }
+
+            // One wake-up per recipient per batch, as in CatchUpAsync; no await inside the scope.
+            using (Switchboard.Net.SwitchboardConnection.DeferSends())
+            {
+                foreach (var operation in batch)
+                {
+                    if (operation is AppendMessageOperation { Message: { } message })
+                    {
+                        _sink.Deliver(message);
+                        Interlocked.Exchange(ref _delivered, message.Id);
+                    }
+                }
+            }
+        }
+
+        ReleaseWaiters();
+        return true;
     }
 
     public async ValueTask DisposeAsync()
@@ -158,7 +193,11 @@ internal sealed class PostgresFeed : IAsyncDisposable
     {
         if (e.Channel == PostgresStoreBatch.MessagesChannel)
         {
-            Wake();
+            // The payload is the batch's last id: this node's own batches, delivered from memory, need no read.
+            if (!long.TryParse(e.Payload, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last) || last > Delivered)
+            {
+                Wake();
+            }
         }
         else if (ClusterEvent.FromJson(e.Payload) is { } clusterEvent && clusterEvent.Node != _node)
         {
@@ -215,12 +254,19 @@ internal sealed class PostgresFeed : IAsyncDisposable
                 [Delivered, PageSize],
                 _stop.Token);
             // One wake-up per recipient per page, not per message (see SqliteChatStore); no await inside the scope.
-            using (Switchboard.Net.SwitchboardConnection.DeferSends())
+            lock (_deliveryGate)
             {
-                foreach (var message in page)
+                using (Switchboard.Net.SwitchboardConnection.DeferSends())
                 {
-                    _sink.Deliver(message);
-                    Interlocked.Exchange(ref _delivered, message.Id);
+                    foreach (var message in page)
+                    {
+                        // This node's own batch may have gone out from memory while the page was read.
+                        if (message.Id > Delivered)
+                        {
+                            _sink.Deliver(message);
+                            Interlocked.Exchange(ref _delivered, message.Id);
+                        }
+                    }
                 }
             }
 

@@ -17,6 +17,7 @@ internal sealed record BenchArguments
     public bool Json { get; init; }
     public int? Senders { get; init; }
     public int? ServerPid { get; init; }
+    public int? Rate { get; init; }
 
     public bool TryValidate(out BenchSettings? settings, out string error)
     {
@@ -72,8 +73,19 @@ internal sealed record BenchArguments
             BenchScenario.Connections => (1000, 1),
             _ => (1, 1),
         };
+        if (Rate is not null && scenario != BenchScenario.Fanout)
+        {
+            return "--rate paces fanout's senders; other scenarios run as fast as they can";
+        }
+
+        if (Rate is < 1 or > 10_000_000)
+        {
+            return "--rate must be 1 to 10,000,000 lines per second";
+        }
+
+        // Paced, the rate sets the load: in-flight only guards against a server that falls far behind.
         var clients = Clients ?? defaultClients;
-        var inFlight = InFlight ?? defaultInFlight;
+        var inFlight = InFlight ?? (Rate is null ? defaultInFlight : 1000);
         var maxClients = scenario == BenchScenario.Connections ? BenchSettings.MaxConnections : BenchSettings.MaxClients;
         if (clients < 1 || clients > maxClients)
         {
@@ -153,6 +165,7 @@ internal sealed record BenchArguments
             Json = Json,
             Senders = senders,
             ServerPid = ServerPid,
+            Rate = Rate,
         };
         return null;
     }

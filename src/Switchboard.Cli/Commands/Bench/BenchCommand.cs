@@ -23,11 +23,12 @@ internal static class BenchCommand
         var tls = new Option<bool>("--tls", "--ssl") { Description = "Connect with TLS (any certificate accepted: the server is local and under test); --ssl is the same" };
         var senders = Infrastructure.CliValues.OptionalNumberOption("--senders", "fanout: how many clients send (default 10)", 1, int.MaxValue);
         var serverPid = Infrastructure.CliValues.OptionalNumberOption("--server-pid", "The server's process id: connections measures its memory (default: the owner of the listening socket); pingpong, echo and fanout report its CPU time per message (Linux)", 1, int.MaxValue);
+        var rate = Infrastructure.CliValues.OptionalNumberOption("--rate", "fanout: lines per second from all senders together, evenly paced (a steady load, to read latency at); default as fast as --in-flight allows", int.MinValue, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Print one JSON object per run instead of the table" };
 
         var command = new Command("bench", "Measure a server on this machine: round-trip latency, echo throughput, chat fan-out, idle connections.");
         command.Arguments.Add(scenario);
-        foreach (var option in new Option[] { target, unix, clients, inFlight, size, duration, count, warmup, timeout, tls, senders, serverPid, json })
+        foreach (var option in new Option[] { target, unix, clients, inFlight, size, duration, count, warmup, timeout, tls, senders, serverPid, rate, json })
         {
             command.Options.Add(option);
         }
@@ -48,6 +49,7 @@ internal static class BenchCommand
             Json = result.GetValue(json),
             Senders = result.GetValue(senders),
             ServerPid = result.GetValue(serverPid),
+            Rate = result.GetValue(rate),
         }, cancellationToken));
         return command;
     }

@@ -49,6 +49,9 @@ internal sealed record BenchSettings
     /// </summary>
     public int? ServerPid { get; init; }
 
+    /// <summary>Fanout: lines per second sent by all senders together, evenly paced; null sends as fast as flow control allows.</summary>
+    public int? Rate { get; init; }
+
     /// <summary>Connections: how many connects run at once.</summary>
     public int ConnectConcurrency { get; init; } = 64;
 }

@@ -22,6 +22,7 @@ function roomLog(room) {
   if (!log) {
     log = new LogView(el('div', { class: 'room-log', dataset: { room } }), render, 500);
     log.seen = new Set();
+    log.lastId = null; // the highest message id shown: where a resume after a reconnect starts
     logs.set(room.toLowerCase(), log);
   }
   return log;
@@ -33,6 +34,7 @@ function add(room, m) {
   if (m.id) {
     if (log.seen.has(m.id)) return;
     log.seen.add(m.id);
+    if (log.lastId === null || m.id > log.lastId) log.lastId = m.id;
     if (log.seen.size > 2000) log.seen = new Set([...log.seen].slice(-1000));
   }
   log.push(m);
@@ -54,12 +56,15 @@ function renderJoined() {
 }
 
 const socket = connectSocket('/ws/chat', onFrame, bindLinkStatus($('#link')));
-// After a reconnect the server has forgotten this page: enter again with the same nick and rooms.
+// After a reconnect (its node restarted, say) the server has forgotten this page: enter again with the same nick
+// and rooms, each from the last message id the page has, so what was said meanwhile arrives once and nothing twice.
+// Ids are global, so this holds whichever node of a cluster the page is served by.
 socket.onOpen = () => {
   if (!me) return;
   const rooms = [...joined];
-  socket.send({ op: 'nick', nick: me, room: rooms[0] ?? null });
-  for (const room of rooms.slice(1)) socket.send({ op: 'join', room });
+  const since = room => logs.get(room.toLowerCase())?.lastId ?? null;
+  socket.send({ op: 'nick', nick: me.replace(/@web$/, ''), room: rooms[0] ?? null, since: rooms.length ? since(rooms[0]) : null });
+  for (const room of rooms.slice(1)) socket.send({ op: 'join', room, since: since(room) });
 };
 
 function onFrame(frame) {
@@ -80,10 +85,14 @@ function onFrame(frame) {
       break;
     case 'history': {
       const log = roomLog(frame.room);
-      log.clear();
-      log.seen.clear();
+      if (!frame.resumed) {
+        log.clear();
+        log.seen.clear();
+        log.lastId = null;
+      }
       for (const m of frame.messages) add(frame.room, { ...m, kind: 'history' });
-      show(frame.room);
+      if (!frame.resumed || !active) show(frame.room);
+      else renderJoined();
       break;
     }
     case 'chat':

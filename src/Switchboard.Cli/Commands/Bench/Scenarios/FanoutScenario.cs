@@ -10,7 +10,9 @@ namespace Switchboard.Cli.Commands.Bench.Scenarios;
 /// a sequence number and the send time, and every client parses what it receives. Each marked line received is one
 /// delivery; its end-to-end latency is receive time minus send time (one process, one clock). The last client never
 /// sends and acts as the observer for flow control: a sender keeps at most <c>in-flight</c> lines ahead of what the
-/// observer has received from it, so the server's buffers, not ours, set the pace.
+/// observer has received from it, so the server's buffers, not ours, set the pace. With <c>--rate</c> the senders
+/// instead send evenly paced lines at that total rate. Against several nodes of a cluster (client i on node
+/// i mod n), latencies are also split by whether sender and receiver are on the same node or not.
 /// </summary>
 internal static class FanoutScenario
 {
@@ -28,28 +30,49 @@ internal static class FanoutScenario
         var connections = await BenchClients.ConnectAsync(s, s.Clients, s.ConnectConcurrency, run.Aborted);
         var state = new FanoutState(s.Senders, CancellationTokenSource.CreateLinkedTokenSource(run.Aborted));
         var histograms = new LatencyHistogram[s.Clients];
+        var crossNode = new LatencyHistogram[s.Clients];
         try
         {
             run.SetPhase("joining");
             for (var i = 0; i < s.Clients; i++)
             {
                 histograms[i] = new LatencyHistogram();
+                crossNode[i] = new LatencyHistogram();
                 await connections[i].SendAsync(Encoding.UTF8.GetBytes($"/nick bench{i}\n"), run.Aborted);
             }
 
             // Let the joins and their notices go by before the clock starts.
             await Task.Delay(TimeSpan.FromMilliseconds(500), run.Aborted);
-            var measurement = await run.MeasureAsync(i => ClientAsync(run, state, i, connections[i], histograms[i]), s.Clients);
+            var measurement = await run.MeasureAsync(i => ClientAsync(run, state, i, connections[i], histograms[i], crossNode[i]), s.Clients);
             if (s.Duration is null && state.LastDelivery > run.StartTimestamp)
             {
                 // A count run ends at its last delivery, not after the grace period that waits for stragglers.
                 measurement = measurement with { Elapsed = TimeSpan.FromSeconds((state.LastDelivery - run.StartTimestamp) / (double)Stopwatch.Frequency) };
             }
 
-            var merged = new LatencyHistogram();
-            foreach (var histogram in histograms)
+            var sameNodes = new LatencyHistogram();
+            var crossNodes = new LatencyHistogram();
+            for (var i = 0; i < s.Clients; i++)
             {
-                merged.Merge(histogram);
+                sameNodes.Merge(histograms[i]);
+                crossNodes.Merge(crossNode[i]);
+            }
+
+            var merged = new LatencyHistogram();
+            merged.Merge(sameNodes);
+            merged.Merge(crossNodes);
+            List<KeyValuePair<string, double>> extras = [new("senders", s.Senders), new("deliveries_per_s", measurement.Messages / measurement.Elapsed.TotalSeconds), new("sent", state.TotalSent)];
+            if (s.Rate is { } rate)
+            {
+                extras.Add(new("rate_lines_per_s", rate));
+            }
+
+            if (s.Targets.Count > 1)
+            {
+                extras.Add(new("same_node_p50_ms", sameNodes.ValueAtPercentile(50) / 1e6));
+                extras.Add(new("same_node_p99_ms", sameNodes.ValueAtPercentile(99) / 1e6));
+                extras.Add(new("cross_node_p50_ms", crossNodes.ValueAtPercentile(50) / 1e6));
+                extras.Add(new("cross_node_p99_ms", crossNodes.ValueAtPercentile(99) / 1e6));
             }
 
             return new BenchResult
@@ -57,7 +80,7 @@ internal static class FanoutScenario
                 Settings = s,
                 Measurement = measurement,
                 Latency = merged,
-                Extras = [new("senders", s.Senders), new("deliveries_per_s", measurement.Messages / measurement.Elapsed.TotalSeconds), new("sent", state.TotalSent)],
+                Extras = extras,
             };
         }
         finally
@@ -67,9 +90,9 @@ internal static class FanoutScenario
         }
     }
 
-    private static Task ClientAsync(BenchRun run, FanoutState state, int index, BenchConnection connection, LatencyHistogram histogram)
+    private static Task ClientAsync(BenchRun run, FanoutState state, int index, BenchConnection connection, LatencyHistogram histogram, LatencyHistogram crossNode)
     {
-        var receiving = ReceiveAsync(run, state, index, connection, histogram);
+        var receiving = ReceiveAsync(run, state, index, connection, histogram, crossNode);
         return index < run.Settings.Senders ? Task.WhenAll(receiving, SendAsync(run, state, index, connection)) : receiving;
     }
 
@@ -80,8 +103,25 @@ internal static class FanoutScenario
         var line = new byte[Math.Max(s.Size, 64)];
         long seq = 0;
         var receivers = s.Clients - 1L;
+
+        // Paced: line seq of this sender is due at start + seq * interval, senders staggered over one interval.
+        var interval = s.Rate is { } rate ? (double)Stopwatch.Frequency * s.Senders / rate : 0;
+        var start = Stopwatch.GetTimestamp() + (long)(interval * sender / s.Senders);
         for (; seq < limit && !run.Stopping.IsCancellationRequested; seq++)
         {
+            if (interval > 0)
+            {
+                var wait = start + (long)(interval * seq) - Stopwatch.GetTimestamp();
+                if (wait > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), run.Stopping).ContinueWith(static _ => { }, TaskScheduler.Default);
+                    if (run.Stopping.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                }
+            }
+
             // Deliveries still owed for lines 0..seq-1; a server that echoes to the sender only loosens this.
             while ((seq * receivers) - Volatile.Read(ref state.Delivered[sender]) >= s.InFlight * receivers)
             {
@@ -147,9 +187,10 @@ internal static class FanoutScenario
         return Utf8Parser.TryParse(line, out timestamp, out n) && n < line.Length && line[n] == ':';
     }
 
-    private static async Task ReceiveAsync(BenchRun run, FanoutState state, int index, BenchConnection connection, LatencyHistogram histogram)
+    private static async Task ReceiveAsync(BenchRun run, FanoutState state, int index, BenchConnection connection, LatencyHistogram histogram, LatencyHistogram crossNode)
     {
         var s = run.Settings;
+        var nodes = s.Targets.Count;
         var receivers = s.Clients - 1L;
         var buffer = new byte[64 * 1024];
         var filled = 0;
@@ -190,7 +231,8 @@ internal static class FanoutScenario
                 bytes += lf + 1;
                 if (run.Measuring)
                 {
-                    histogram.Record(BenchClock.Nanoseconds(Math.Max(0, now - sentAt)));
+                    // Sender k is client k, on node k mod n like every client.
+                    (nodes > 1 && sender % nodes != index % nodes ? crossNode : histogram).Record(BenchClock.Nanoseconds(Math.Max(0, now - sentAt)));
                 }
 
                 state.Deliver(sender, receivers);

@@ -1,36 +1,52 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Switchboard.Chat.Commands;
 using Switchboard.Chat.Protocol;
-using Switchboard.Chat.Server;
+using Switchboard.Chat.Rooms;
 using Switchboard.Chat.Storage;
 using Switchboard.Net;
 using Switchboard.Net.Framing;
 
-namespace Switchboard.Chat;
+namespace Switchboard.Chat.Server;
 
-public sealed partial class ChatServer
+/// <summary>
+/// One connection from accept to close: the admission checks, a guest nick, the lobby, then the read loop that
+/// turns lines into commands (rate limit, idle timeout, invalid input), and the clean-up when it ends.
+/// </summary>
+internal sealed class ChatConnectionHandler(
+    ChatServerOptions options,
+    ILogger logger,
+    ConnectionRegistry registry,
+    SessionDirectory sessions,
+    Moderation moderation,
+    RoomService rooms,
+    CommandTable commands,
+    IChatCommandHost host,
+    ChatEvents events,
+    Func<IChatStore> store)
 {
-    private async Task HandleConnectionAsync(SwitchboardConnection connection, CancellationToken shutdown)
+    public async Task HandleAsync(SwitchboardConnection connection, CancellationToken shutdown)
     {
         var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-        if (address is not null && _bans.ContainsKey(BanKey("address", address.ToString())))
+        if (address is not null && moderation.IsBanned("address", address.ToString()))
         {
             await RefuseAsync(connection, "banned", "this address is banned from the server");
             return;
         }
 
-        if (address is not null && !TryCountAddress(address))
+        if (address is not null && !sessions.TryCountAddress(address, options.MaxConnectionsPerAddress))
         {
-            await RefuseAsync(connection, "too-many-connections", $"at most {Options.MaxConnectionsPerAddress} connections per address");
+            await RefuseAsync(connection, "too-many-connections", $"at most {options.MaxConnectionsPerAddress} connections per address");
             return;
         }
 
         // The listeners each enforce MaxConnections; this holds the total across them to the same bound.
-        if (_sessions.Count >= Options.MaxConnections)
+        if (sessions.Count >= options.MaxConnections)
         {
             if (address is not null)
             {
-                UncountAddress(address);
+                sessions.UncountAddress(address);
             }
 
             await RefuseAsync(connection, "server-full", "the server has too many connections; try again later");
@@ -41,10 +57,10 @@ public sealed partial class ChatServer
         var reason = "closed by peer";
         try
         {
-            var fresh = new ChatSession(connection, _registry, string.Empty) { ReplyTimeout = Options.ReplyTimeout };
+            var fresh = new ChatSession(connection, registry, string.Empty) { ReplyTimeout = options.ReplyTimeout };
             try
             {
-                fresh.Nick = await ClaimGuestNickAsync(fresh, shutdown);
+                fresh.Nick = await sessions.ClaimGuestNickAsync(fresh, shutdown);
             }
             catch (StoreUnavailableException)
             {
@@ -53,11 +69,11 @@ public sealed partial class ChatServer
             }
 
             session = fresh;
-            _sessions[session.Id] = session;
-            Log.Connected(_logger, connection.Id, connection.TransportKind, session.Peer, session.Nick);
-            Publish(new ChatServerEvent(ChatEventKind.Connected, DateTimeOffset.UtcNow, session.Id, session.Nick, session.Peer, Session: Describe(session)));
-            await session.ReplyAsync(session.Format.Welcome(session.Nick, ChatNames.DefaultRoom, Store.LastId), shutdown);
-            await JoinAsync(session, _rooms.GetOrCreate(ChatNames.DefaultRoom), since: null, shutdown);
+            sessions.Add(session);
+            ChatServer.Log.Connected(logger, connection.Id, connection.TransportKind, session.Peer, session.Nick);
+            events.Publish(new ChatServerEvent(ChatEventKind.Connected, DateTimeOffset.UtcNow, session.Id, session.Nick, session.Peer, Session: SessionDirectory.Describe(session)));
+            await session.ReplyAsync(session.Format.Welcome(session.Nick, ChatNames.DefaultRoom, store().LastId), shutdown);
+            await rooms.JoinAsync(session, rooms.Lobby, since: null, shutdown);
             reason = await ReadLoopAsync(session, shutdown);
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
@@ -72,7 +88,7 @@ public sealed partial class ChatServer
         {
             if (address is not null)
             {
-                UncountAddress(address);
+                sessions.UncountAddress(address);
             }
 
             if (session is not null)
@@ -91,15 +107,15 @@ public sealed partial class ChatServer
     private async Task<string> ReadLoopAsync(ChatSession session, CancellationToken shutdown)
     {
         var connection = session.Connection;
-        var reader = connection.CreateReader(new LineReader(Options.MaxLineLength));
-        var bucket = new TokenBucket(Options.RateLimitPerSecond, Options.RateLimitBurst, TimeProvider.System);
+        var reader = connection.CreateReader(new LineReader(options.MaxLineLength));
+        var bucket = new TokenBucket(options.RateLimitPerSecond, options.RateLimitBurst, TimeProvider.System);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(shutdown, connection.Closed, session.Ended);
         var invalid = 0;
         var dropped = 0;
         var lastRateError = Environment.TickCount64 - 1000;
         while (true)
         {
-            idle.CancelAfter(Options.IdleTimeout);
+            idle.CancelAfter(options.IdleTimeout);
             string line;
             try
             {
@@ -122,7 +138,7 @@ public sealed partial class ChatServer
             }
             catch (MessageTooLargeException)
             {
-                return await CloseForAsync(session, "line-too-long", $"line longer than {Options.MaxLineLength} bytes; closing", "line too long", shutdown);
+                return await CloseForAsync(session, "line-too-long", $"line longer than {options.MaxLineLength} bytes; closing", "line too long", shutdown);
             }
             catch (IncompleteMessageException)
             {
@@ -134,7 +150,7 @@ public sealed partial class ChatServer
             }
             catch (OperationCanceledException) when (!shutdown.IsCancellationRequested && !connection.Closed.IsCancellationRequested)
             {
-                return await CloseForAsync(session, "idle-timeout", $"nothing received for {Options.IdleTimeout.TotalSeconds:0} s; closing", "idle timeout", shutdown);
+                return await CloseForAsync(session, "idle-timeout", $"nothing received for {options.IdleTimeout.TotalSeconds:0} s; closing", "idle timeout", shutdown);
             }
             catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
             {
@@ -144,7 +160,7 @@ public sealed partial class ChatServer
             if (!bucket.TryTake())
             {
                 dropped++;
-                if (dropped >= Options.FloodDisconnectAfter)
+                if (dropped >= options.FloodDisconnectAfter)
                 {
                     return await CloseForAsync(session, "flood", $"{dropped} lines over the rate limit; closing", "flood", shutdown);
                 }
@@ -153,8 +169,8 @@ public sealed partial class ChatServer
                 if (Environment.TickCount64 - lastRateError >= 1000)
                 {
                     lastRateError = Environment.TickCount64;
-                    Log.InputRejected(_logger, session.ToString(), "rate-limited");
-                    session.TrySendLine(session.Format.Error("rate-limited", $"too many lines: at most {Options.RateLimitPerSecond:0.#} per second; line dropped"));
+                    ChatServer.Log.InputRejected(logger, session.ToString(), "rate-limited");
+                    session.TrySendLine(session.Format.Error("rate-limited", $"too many lines: at most {options.RateLimitPerSecond:0.#} per second; line dropped"));
                 }
 
                 continue;
@@ -171,7 +187,7 @@ public sealed partial class ChatServer
                 continue;
             }
 
-            var outcome = await _commands.ExecuteAsync(this, session, TextSanitizer.Clean(line), shutdown);
+            var outcome = await commands.ExecuteAsync(host, session, TextSanitizer.Clean(line), shutdown);
             if (outcome is not null)
             {
                 return outcome;
@@ -181,9 +197,9 @@ public sealed partial class ChatServer
 
     private async Task<string?> RejectAsync(ChatSession session, int count, string code, string text, CancellationToken shutdown)
     {
-        Log.InputRejected(_logger, session.ToString(), code);
-        Publish(new ChatServerEvent(ChatEventKind.Error, DateTimeOffset.UtcNow, session.Id, session.Nick, session.Peer, Text: code));
-        if (count >= Options.MaxInvalidLines)
+        ChatServer.Log.InputRejected(logger, session.ToString(), code);
+        events.Publish(new ChatServerEvent(ChatEventKind.Error, DateTimeOffset.UtcNow, session.Id, session.Nick, session.Peer, Text: code));
+        if (count >= options.MaxInvalidLines)
         {
             return await CloseForAsync(session, code, $"{count} invalid lines; closing", $"too many invalid lines ({code})", shutdown);
         }
@@ -194,7 +210,7 @@ public sealed partial class ChatServer
 
     private async Task<string> CloseForAsync(ChatSession session, string code, string text, string reason, CancellationToken shutdown)
     {
-        Log.InputRejected(_logger, session.ToString(), code);
+        ChatServer.Log.InputRejected(logger, session.ToString(), code);
         session.TrySendLine(session.Format.Error(code, text));
         await session.Connection.CloseAsync(reason, CancellationToken.None);
         return reason;
@@ -202,94 +218,20 @@ public sealed partial class ChatServer
 
     private async Task RefuseAsync(SwitchboardConnection connection, string code, string text)
     {
-        Log.Refused(_logger, connection.ToString(), code);
+        ChatServer.Log.Refused(logger, connection.ToString(), code);
         connection.TrySend(Encoding.UTF8.GetBytes($"ERR {code} {text}\n"));
         await connection.CloseAsync(code, CancellationToken.None);
     }
 
-    private async Task<string> ClaimGuestNickAsync(ChatSession session, CancellationToken cancellationToken)
-    {
-        // Connection ids start at 1 on every node; after a collision, a random number keeps a busy cluster
-        // from walking the same sequence as the node next door.
-        for (var n = session.Id; ; n = Random.Shared.NextInt64(1000, 1_000_000))
-        {
-            var nick = "guest" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (_bans.ContainsKey(BanKey("nick", nick)) || _nicks.ContainsKey(nick))
-            {
-                continue;
-            }
-
-            if (!await Store.Presence.TryClaimAsync(nick, room: null, cancellationToken))
-            {
-                continue;
-            }
-
-            if (_nicks.TryAdd(nick, session))
-            {
-                return nick;
-            }
-
-            await Store.Presence.ReleaseAsync(nick, cancellationToken);
-        }
-    }
-
     private async Task EndSessionAsync(ChatSession session, string reason)
     {
-        _sessions.TryRemove(session.Id, out _);
-        _nicks.TryRemove(new KeyValuePair<string, ChatSession>(session.Nick, session));
-        try
-        {
-            await Store.Presence.ReleaseAsync(session.Nick, CancellationToken.None);
-        }
-        catch (StoreUnavailableException)
-        {
-            // The database is away; when this node's heartbeat resumes it claims only the users still here.
-        }
-
+        await sessions.RemoveAsync(session);
         if (session.Room is { } room)
         {
-            LeaveRoom(session, room, reason);
+            await rooms.LeaveAsync(session, room, reason);
         }
 
-        Log.Disconnected(_logger, session.Id, session.Peer, session.Nick, reason);
-        Publish(new ChatServerEvent(ChatEventKind.Disconnected, DateTimeOffset.UtcNow, session.Id, session.Nick, session.Peer, Text: reason));
+        ChatServer.Log.Disconnected(logger, session.Id, session.Peer, session.Nick, reason);
+        events.Publish(new ChatServerEvent(ChatEventKind.Disconnected, DateTimeOffset.UtcNow, session.Id, session.Nick, session.Peer, Text: reason));
     }
-
-    private bool TryCountAddress(IPAddress address)
-    {
-        var count = _perAddress.AddOrUpdate(address, 1, static (_, n) => n + 1);
-        if (count <= Options.MaxConnectionsPerAddress)
-        {
-            return true;
-        }
-
-        UncountAddress(address);
-        return false;
-    }
-
-    private void UncountAddress(IPAddress address)
-    {
-        while (_perAddress.TryGetValue(address, out var count))
-        {
-            if (count <= 1 ? _perAddress.TryRemove(new KeyValuePair<IPAddress, int>(address, count)) : _perAddress.TryUpdate(address, count - 1, count))
-            {
-                return;
-            }
-        }
-    }
-
-    private static ChatSessionInfo Describe(ChatSession s) => new(
-        s.Id,
-        s.Connection.TransportKind,
-        s.Peer,
-        s.Nick,
-        s.Room?.Name,
-        s.Mode,
-        s.IsOperator,
-        s.Connection.ConnectedAt,
-        s.Connection.BytesReceived,
-        s.Connection.BytesSent,
-        s.Connection.MessagesReceived,
-        s.Connection.MessagesSent,
-        s.Connection.QueuedBytes);
 }

@@ -1,0 +1,273 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Switchboard.Chat.Server;
+using Switchboard.Chat.Storage;
+
+namespace Switchboard.Chat.Rooms;
+
+/// <summary>
+/// Rooms as users see them: joining (with history replay), leaving, topics, the notices that tell members, and the
+/// listings of /rooms and /who (which read presence, so they cover every node).
+/// </summary>
+internal sealed class RoomService(RoomRegistry registry, ChatServerOptions options, ChatEvents events, Func<IChatStore> store, string nodeName, ILogger logger)
+{
+    // A resume reads history in pages, so a long absence costs bounded memory.
+    private const int ReplayPageSize = 500;
+
+    // How long a join, part or nick notice may take to reach the other nodes before it is given up.
+    private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(5);
+
+    public RoomRegistry Registry => registry;
+
+    public Room Lobby => registry.GetOrCreate(ChatNames.DefaultRoom);
+
+    /// <summary>Takes the topics the store holds at start.</summary>
+    public void Load(IReadOnlyDictionary<string, (string? Topic, string? By)> topics)
+    {
+        foreach (var (name, (topic, by)) in topics)
+        {
+            var room = registry.GetOrCreate(name);
+            room.Topic = topic;
+            room.TopicBy = by;
+        }
+    }
+
+    /// <summary>Gets a room for a user to join, creating it within the caps of <see cref="RoomRegistry.TryOpen"/>.</summary>
+    public RoomOpen TryOpen(string name, IPAddress? creator, out Room? room) => registry.TryOpen(name, creator, out room);
+
+    /// <summary>
+    /// Moves a session into <paramref name="room"/> and replays history: the last <see cref="ChatServerOptions.JoinReplayCount"/>
+    /// messages, or every message after <paramref name="since"/>. Live messages that commit meanwhile are held
+    /// back and sent after the replay without duplicates, so the session sees each id once and in order.
+    /// </summary>
+    public async Task JoinAsync(ChatSession session, Room room, long? since, CancellationToken cancellationToken)
+    {
+        if (session.Room is { } old && !ReferenceEquals(old, room))
+        {
+            await LeaveAsync(session, old, reason: null);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        session.BeginReplay(room.Name);
+        long lastReplayed = since ?? 0;
+        try
+        {
+            var alreadyIn = ReferenceEquals(session.Room, room);
+            room.Add(session);
+            session.Room = room;
+            if (!alreadyIn)
+            {
+                await store().Presence.SetRoomAsync(session.Nick, room.Name, cancellationToken);
+            }
+            if (!alreadyIn)
+            {
+                foreach (var member in room.Members)
+                {
+                    member.TrySendLine(member.Format.Joined(room.Name, session.Nick, now));
+                }
+
+                ChatServer.Log.Joined(logger, session.ToString(), room.Name);
+                events.Publish(new ChatServerEvent(ChatEventKind.Joined, now, session.Id, session.Nick, session.Peer, room.Name));
+
+                // Awaited, so the notice is out before anything this session says next: the others see the join first.
+                await TellOtherNodesAsync(new ClusterEvent(ClusterEventKind.Joined, nodeName, room.Name, null, session.Nick));
+            }
+
+            if (room.Topic is not null)
+            {
+                await session.ReplyAsync(session.Format.Topic(room.Name, room.Topic, room.TopicBy, now), cancellationToken);
+            }
+
+            if (since is null)
+            {
+                var recent = options.JoinReplayCount > 0 ? await store().ReadRecentAsync(room.Name, options.JoinReplayCount, cancellationToken) : [];
+                lastReplayed = await ReplayAsync(session, recent, lastReplayed, cancellationToken);
+            }
+            else
+            {
+                while (true)
+                {
+                    var page = await store().ReadAfterAsync(room.Name, lastReplayed, ReplayPageSize, cancellationToken);
+                    lastReplayed = await ReplayAsync(session, page, lastReplayed, cancellationToken);
+                    if (page.Count < ReplayPageSize)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (session.Format.Synced(room.Name, Math.Max(lastReplayed, store().LastId)) is { } synced)
+            {
+                await session.ReplyAsync(synced, cancellationToken);
+            }
+        }
+        finally
+        {
+            session.EndReplay(lastReplayed);
+        }
+    }
+
+    /// <summary>Takes a session out of a room and tells the members who stay, on every node.</summary>
+    public async Task LeaveAsync(ChatSession session, Room room, string? reason)
+    {
+        if (!room.Remove(session))
+        {
+            return;
+        }
+
+        if (ReferenceEquals(session.Room, room))
+        {
+            session.Room = null;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        foreach (var member in room.Members)
+        {
+            member.TrySendLine(member.Format.Parted(room.Name, session.Nick, reason, now));
+        }
+
+        registry.RemoveIfEmpty(room);
+        events.Publish(new ChatServerEvent(ChatEventKind.Parted, now, session.Id, session.Nick, session.Peer, room.Name, reason));
+        await TellOtherNodesAsync(new ClusterEvent(ClusterEventKind.Parted, nodeName, room.Name, reason, session.Nick));
+    }
+
+    /// <summary>Tells the session and the members of its room, on every node, that it is now called <see cref="ChatSession.Nick"/>.</summary>
+    public async Task AnnounceNickChangeAsync(ChatSession session, string old)
+    {
+        var nick = session.Nick;
+        var now = DateTimeOffset.UtcNow;
+        var told = new HashSet<ChatSession> { session };
+        session.TrySendLine(session.Format.NickChanged(old, nick, now));
+        foreach (var member in session.Room?.Members ?? [])
+        {
+            if (told.Add(member))
+            {
+                member.TrySendLine(member.Format.NickChanged(old, nick, now));
+            }
+        }
+
+        ChatServer.Log.NickChanged(logger, session.Id, old, nick);
+        events.Publish(new ChatServerEvent(ChatEventKind.NickChanged, now, session.Id, nick, session.Peer, session.Room?.Name, old));
+        if (session.Room is { } room)
+        {
+            await TellOtherNodesAsync(new ClusterEvent(ClusterEventKind.NickChanged, nodeName, room.Name, old, nick));
+        }
+    }
+
+    /// <summary>Stores a topic (the other nodes hear of it when it commits), then shows it here.</summary>
+    public async Task SetTopicAsync(Room room, string? topic, string by, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var operation = new ActionOperation(batch => batch.SetTopic(room.Name, topic, by, now));
+        await store().EnqueueAsync(operation, cancellationToken);
+        await operation.Completion;
+        ShowTopic(room, topic, by, now);
+    }
+
+    /// <summary>A topic another node set, or a join, part or nick change there that this node's members of the room hear of.</summary>
+    public void Apply(ClusterEvent e)
+    {
+        var now = DateTimeOffset.UtcNow;
+        switch (e.Kind)
+        {
+            case ClusterEventKind.Topic:
+                ShowTopic(registry.GetOrCreate(e.Target), e.Text, e.By, now);
+                break;
+            case ClusterEventKind.Joined when registry.Find(e.Target) is { } room:
+                foreach (var member in room.Members)
+                {
+                    member.TrySendLine(member.Format.Joined(room.Name, e.By, now));
+                }
+
+                events.Publish(new ChatServerEvent(ChatEventKind.Joined, now, Nick: e.By, Room: room.Name));
+                break;
+            case ClusterEventKind.Parted when registry.Find(e.Target) is { } room:
+                foreach (var member in room.Members)
+                {
+                    member.TrySendLine(member.Format.Parted(room.Name, e.By, e.Text, now));
+                }
+
+                events.Publish(new ChatServerEvent(ChatEventKind.Parted, now, Nick: e.By, Room: room.Name, Text: e.Text));
+                break;
+            case ClusterEventKind.NickChanged when e.Text is { } old && registry.Find(e.Target) is { } room:
+                foreach (var member in room.Members)
+                {
+                    member.TrySendLine(member.Format.NickChanged(old, e.By, now));
+                }
+
+                events.Publish(new ChatServerEvent(ChatEventKind.NickChanged, now, Nick: e.By, Room: room.Name, Text: old));
+                break;
+        }
+    }
+
+    /// <summary>Brings the topics up to date with the store after notices may have been missed.</summary>
+    public void Resync(IReadOnlyDictionary<string, (string? Topic, string? By)> topics)
+    {
+        foreach (var (name, (topic, by)) in topics)
+        {
+            var room = registry.GetOrCreate(name);
+            if (room.Topic != topic)
+            {
+                ShowTopic(room, topic, by ?? "", DateTimeOffset.UtcNow);
+            }
+        }
+    }
+
+    /// <summary>Every room with its member count across the nodes and its topic, by name.</summary>
+    public async Task<IReadOnlyList<(string Name, int Count, string? Topic)>> ListAsync(CancellationToken cancellationToken)
+    {
+        // Counts come from presence (every node's users); topics and the rooms kept for them from this node.
+        var counts = await store().Presence.CountRoomsAsync(cancellationToken);
+        var local = registry.Snapshot().ToDictionary(r => r.Name, StringComparer.Ordinal);
+        return [.. local.Keys.Union(counts.Keys).Order(StringComparer.Ordinal).Select(name => (name, counts.GetValueOrDefault(name), local.GetValueOrDefault(name)?.Topic))];
+    }
+
+    /// <summary>The nicks in a room on every node; null when there is no such room.</summary>
+    public async Task<IReadOnlyList<string>?> WhoAsync(string room, CancellationToken cancellationToken)
+    {
+        var nicks = await store().Presence.ListRoomAsync(room, cancellationToken);
+        return nicks.Count == 0 && registry.Find(room) is null ? null : nicks;
+    }
+
+    /// <summary>A topic set here or on another node: remember it and tell the room.</summary>
+    private void ShowTopic(Room room, string? topic, string by, DateTimeOffset now)
+    {
+        room.Topic = topic;
+        room.TopicBy = by;
+        foreach (var member in room.Members)
+        {
+            member.TrySendLine(member.Format.Topic(room.Name, topic, by, now));
+        }
+
+        events.Publish(new ChatServerEvent(ChatEventKind.Topic, now, Nick: by, Room: room.Name, Text: topic));
+    }
+
+    /// <summary>
+    /// Sends a join, part or nick notice to the other nodes. Best effort: while the database is away the notice is
+    /// lost (the members elsewhere see the user in /who when it is back), and the user's own action stands.
+    /// </summary>
+    private async Task TellOtherNodesAsync(ClusterEvent notice)
+    {
+        // Bounded, so a database that hangs rather than refuses cannot hold a join or a disconnect for long.
+        using var timeout = new CancellationTokenSource(NoticeTimeout);
+        try
+        {
+            await store().PublishAsync(notice, timeout.Token);
+        }
+        catch (Exception ex) when (ex is StoreUnavailableException or OperationCanceledException)
+        {
+            // The store logs the outage once; a notice per user would only repeat it.
+        }
+    }
+
+    private static async Task<long> ReplayAsync(ChatSession session, IReadOnlyList<ChatMessage> messages, long lastId, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages)
+        {
+            await session.ReplyAsync(session.Format.Message(message, session.Nick, history: false), cancellationToken);
+            lastId = Math.Max(lastId, message.Id);
+        }
+
+        return lastId;
+    }
+}

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Switchboard.Chat.Storage;
+
+namespace Switchboard.Chat.Server;
+
+/// <summary>
+/// The sessions of this node, by id and by nick, and the connections per address. Nicks are claimed in presence
+/// first, so they are unique across every node sharing the store, then here.
+/// </summary>
+internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool> isNickBanned)
+{
+    private readonly ConcurrentDictionary<long, ChatSession> _sessions = new();
+    private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
+
+    public int Count => _sessions.Count;
+
+    public IEnumerable<ChatSession> All => _sessions.Values;
+
+    public ChatSession? Find(long sessionId) => _sessions.GetValueOrDefault(sessionId);
+
+    public ChatSession? FindByNick(string nick) => _nicks.GetValueOrDefault(nick);
+
+    /// <summary>The holder's spelling of a nick, whether connected here or to another node; null when nobody holds it.</summary>
+    public async Task<string?> FindAnywhereAsync(string nick, CancellationToken cancellationToken)
+        => FindByNick(nick)?.Nick ?? (await store().Presence.FindAsync(nick, cancellationToken))?.Nick;
+
+    /// <summary>Adds a session whose nick <see cref="ClaimGuestNickAsync"/> has claimed.</summary>
+    public void Add(ChatSession session) => _sessions[session.Id] = session;
+
+    /// <summary>Forgets a session and frees its nick here and in presence.</summary>
+    public async Task RemoveAsync(ChatSession session)
+    {
+        _sessions.TryRemove(session.Id, out _);
+        _nicks.TryRemove(new KeyValuePair<string, ChatSession>(session.Nick, session));
+        try
+        {
+            await store().Presence.ReleaseAsync(session.Nick, CancellationToken.None);
+        }
+        catch (StoreUnavailableException)
+        {
+            // The database is away; when this node's heartbeat resumes it claims only the users still here.
+        }
+    }
+
+    /// <summary>Counts a connection from an address; false (and not counted) when the address has <paramref name="max"/> already.</summary>
+    public bool TryCountAddress(IPAddress address, int max)
+    {
+        var count = _perAddress.AddOrUpdate(address, 1, static (_, n) => n + 1);
+        if (count <= max)
+        {
+            return true;
+        }
+
+        UncountAddress(address);
+        return false;
+    }
+
+    public void UncountAddress(IPAddress address)
+    {
+        while (_perAddress.TryGetValue(address, out var count))
+        {
+            if (count <= 1 ? _perAddress.TryRemove(new KeyValuePair<IPAddress, int>(address, count)) : _perAddress.TryUpdate(address, count - 1, count))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Finds and claims a free "guestN" nick for a new session.</summary>
+    public async Task<string> ClaimGuestNickAsync(ChatSession session, CancellationToken cancellationToken)
+    {
+        // Connection ids start at 1 on every node; after a collision, a random number keeps a busy cluster
+        // from walking the same sequence as the node next door.
+        for (var n = session.Id; ; n = Random.Shared.NextInt64(1000, 1_000_000))
+        {
+            var nick = "guest" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (isNickBanned(nick) || _nicks.ContainsKey(nick))
+            {
+                continue;
+            }
+
+            if (!await store().Presence.TryClaimAsync(nick, room: null, cancellationToken))
+            {
+                continue;
+            }
+
+            if (_nicks.TryAdd(nick, session))
+            {
+                return nick;
+            }
+
+            await store().Presence.ReleaseAsync(nick, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Takes a nick (unique across every node of the store) and sets it on the session; returns an error code and
+    /// text, or null when it worked (or was already the session's nick). Telling anyone is the caller's job.
+    /// </summary>
+    public async Task<(string Code, string Text)?> ChangeNickAsync(ChatSession session, string nick, CancellationToken cancellationToken)
+    {
+        if (!ChatNames.IsValidNick(nick))
+        {
+            return ("bad-nick", $"\"{nick}\" is not a valid nick: a letter, then letters, digits, '_' or '-', at most {ChatNames.MaxNickLength} characters");
+        }
+
+        if (isNickBanned(nick))
+        {
+            return ("nick-banned", $"the nick {nick} is banned");
+        }
+
+        var old = session.Nick;
+        if (string.Equals(old, nick, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var presence = store().Presence;
+
+        // A change of case only is the same nick, already held.
+        var caseOnly = string.Equals(old, nick, StringComparison.OrdinalIgnoreCase);
+        if (!caseOnly && !await presence.TryClaimAsync(nick, session.Room?.Name, cancellationToken))
+        {
+            return ("nick-in-use", $"the nick {nick} is taken");
+        }
+
+        if (!caseOnly && !_nicks.TryAdd(nick, session))
+        {
+            // Presence had it free, so only a session of this node that is just leaving can still hold it here.
+            await presence.ReleaseAsync(nick, cancellationToken);
+            return ("nick-in-use", $"the nick {nick} is taken");
+        }
+
+        if (caseOnly)
+        {
+            await presence.RenameAsync(nick, cancellationToken);
+            _nicks[nick] = session;
+        }
+        else
+        {
+            _nicks.TryRemove(new KeyValuePair<string, ChatSession>(old, session));
+            await presence.ReleaseAsync(old, cancellationToken);
+        }
+
+        session.Nick = nick;
+        return null;
+    }
+
+    /// <summary>A snapshot of a session for the console.</summary>
+    public static ChatSessionInfo Describe(ChatSession s) => new(
+        s.Id,
+        s.Connection.TransportKind,
+        s.Peer,
+        s.Nick,
+        s.Room?.Name,
+        s.Mode,
+        s.IsOperator,
+        s.Connection.ConnectedAt,
+        s.Connection.BytesReceived,
+        s.Connection.BytesSent,
+        s.Connection.MessagesReceived,
+        s.Connection.MessagesSent,
+        s.Connection.QueuedBytes);
+}
