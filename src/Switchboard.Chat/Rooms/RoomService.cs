@@ -11,9 +11,6 @@ namespace Switchboard.Chat.Rooms;
 /// </summary>
 internal sealed class RoomService(RoomRegistry registry, ChatServerOptions options, ChatEvents events, Func<IChatStore> store, ILogger logger)
 {
-    // A resume reads history in pages, so a long absence costs bounded memory.
-    private const int ReplayPageSize = 500;
-
     public RoomRegistry Registry => registry;
 
     public Room Lobby => registry.GetOrCreate(ChatNames.DefaultRoom);
@@ -74,20 +71,15 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
 
             if (since is null)
             {
-                var recent = options.JoinReplayCount > 0 ? await store().ReadRecentAsync(room.Name, options.JoinReplayCount, cancellationToken) : [];
-                lastReplayed = await ReplayAsync(session, recent, lastReplayed, cancellationToken);
+                if (options.JoinReplayCount > 0)
+                {
+                    var window = await store().FindRecentAsync(room.Name, options.JoinReplayCount, cancellationToken);
+                    lastReplayed = Math.Max(lastReplayed, await HistoryStream.SendAsync(session, store(), room.Name, window, history: false, cancellationToken));
+                }
             }
             else
             {
-                while (true)
-                {
-                    var page = await store().ReadAfterAsync(room.Name, lastReplayed, ReplayPageSize, cancellationToken);
-                    lastReplayed = await ReplayAsync(session, page, lastReplayed, cancellationToken);
-                    if (page.Count < ReplayPageSize)
-                    {
-                        break;
-                    }
-                }
+                lastReplayed = await HistoryStream.SendAsync(session, store(), room.Name, lastReplayed, long.MaxValue, history: false, cancellationToken);
             }
 
             if (session.Format.Synced(room.Name, Math.Max(lastReplayed, store().LastId)) is { } synced)
@@ -204,16 +196,5 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
         }
 
         events.Publish(new ChatServerEvent(ChatEventKind.Topic, now, Nick: by, Room: room.Name, Text: topic));
-    }
-
-    private static async Task<long> ReplayAsync(ChatSession session, IReadOnlyList<ChatMessage> messages, long lastId, CancellationToken cancellationToken)
-    {
-        foreach (var message in messages)
-        {
-            await session.ReplyAsync(session.Format.Message(message, session.Nick, history: false), cancellationToken);
-            lastId = Math.Max(lastId, message.Id);
-        }
-
-        return lastId;
     }
 }
