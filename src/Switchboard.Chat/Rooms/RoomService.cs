@@ -55,9 +55,20 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
             }
             if (!alreadyIn)
             {
-                foreach (var member in room.Members)
+                // In a large room only the joiner hears of it (as Twitch does above 1,000 users, and auditorium
+                // modes on IRC): telling everyone makes each join cost a line per member, and a crowd joining
+                // sends every member a crowd's worth of notices. /who shows who is there.
+                var members = room.Members;
+                if (members.Length > options.JoinNoticeLimit)
                 {
-                    member.TrySendLine(member.Format.Joined(room.Name, session.Nick, now));
+                    session.TrySendLine(session.Format.Joined(room.Name, session.Nick, now));
+                }
+                else
+                {
+                    foreach (var member in members)
+                    {
+                        member.TrySendLine(member.Format.Joined(room.Name, session.Nick, now));
+                    }
                 }
 
                 ChatServer.Log.Joined(logger, session.ToString(), room.Name);
@@ -107,9 +118,14 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
         }
 
         var now = DateTimeOffset.UtcNow;
-        foreach (var member in room.Members)
+        var members = room.Members;
+        if (members.Length < options.JoinNoticeLimit)
         {
-            member.TrySendLine(member.Format.Parted(room.Name, session.Nick, reason, now));
+            // A large room hears of no parts, as it hears of no joins (see JoinAsync).
+            foreach (var member in members)
+            {
+                member.TrySendLine(member.Format.Parted(room.Name, session.Nick, reason, now));
+            }
         }
 
         registry.RemoveIfEmpty(room);

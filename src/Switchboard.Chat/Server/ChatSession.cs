@@ -64,6 +64,9 @@ internal sealed class ChatSession
 
     public bool IsOperator { get; set; }
 
+    /// <summary>When (Environment.TickCount64) <see cref="OutboundBudget"/> first saw this session behind; 0 when it is not.</summary>
+    public long BehindSince { get; set; }
+
     public IChatFormat Format => ChatFormats.For(_mode);
 
     /// <summary>Cancelled when the server ends this session (a kick or a ban), to wake its read loop.</summary>
