@@ -32,6 +32,7 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly ChatConnectionHandler _connections;
     private readonly StoreSink _sink;
     private readonly OutboundBudget _budget;
+    private readonly WebPostGate _webPosts;
     private readonly List<SwitchboardListener> _listeners = [];
     private IChatStore? _store;
     private int _state; // 0 new, 1 started, 2 stopping or stopped
@@ -56,6 +57,7 @@ public sealed partial class ChatServer : IAsyncDisposable
         _commandSurface = new CommandSurface(options, _logger, store, _sessions, _rooms, _delivery, _moderation);
         _connections = new ChatConnectionHandler(options, _logger, _registry, _sessions, _moderation, _rooms, CommandTable.CreateDefault(options), _commandSurface, _events, store);
         _budget = new OutboundBudget(options, _sessions, _events, _logger);
+        _webPosts = new WebPostGate(options, _moderation);
         _sink = new StoreSink(_delivery, _moderation, _rooms, _sessions, _logger);
         _registry.SlowConsumerDropped += (connection, reason) =>
         {

@@ -83,8 +83,9 @@ public sealed class ChatServerOptions
     public int MaxOutboundBufferSize { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// Output queued for all connections together beyond which the worst offenders (the largest queues, then the
-    /// longest behind) are dropped until the total is back under three quarters of it: 256 MiB. Without it,
+    /// Output queued for all connections together beyond which the worst offenders (connections whose output has
+    /// stopped leaving for a second, largest queue first) are dropped until the total is back under three quarters
+    /// of it: 256 MiB. A connection still draining is dropped for it only past twice this. Without it,
     /// <see cref="MaxConnections"/> clients that never read could hold <see cref="MaxOutboundBufferSize"/> each
     /// (10 GiB with the defaults). 0 turns it off.
     /// </summary>

@@ -16,6 +16,9 @@ internal sealed class OutboundBudget(ChatServerOptions options, SessionDirectory
     // that summing ten thousand counters costs nothing.
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
+    // Stalled (over the floor, its output not leaving) at every sweep for this long: a reader that keeps up never is.
+    private static readonly TimeSpan LongBehind = TimeSpan.FromSeconds(1);
+
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
@@ -45,19 +48,31 @@ internal sealed class OutboundBudget(ChatServerOptions options, SessionDirectory
         });
     }
 
-    /// <summary>One pass: note who is behind, and drop the worst while the total is over the budget.</summary>
+    /// <summary>One pass: note who is stalled, and drop the worst while the total is over the budget.</summary>
     internal void Sweep(long now)
     {
         var floor = options.OutboundBudgetFloor;
         long total = 0;
-        List<(ChatSession Session, long Queued)>? behind = null;
+        List<(ChatSession Session, long Queued, int Rank)>? behind = null;
         foreach (var session in sessions.All)
         {
-            var queued = session.Connection.QueuedBytes;
+            var connection = session.Connection;
+            var queued = connection.QueuedBytes;
+            var sent = connection.BytesSent;
+            var progress = sent - session.SentAtSweep;
+            session.SentAtSweep = sent;
             total += queued;
-            if (queued < floor)
+
+            // Behind: over the floor and not draining. Under a CPU squeeze every send loop runs late and every
+            // queue grows, a reader's included; what sets a non-reader apart is that its bytes stop leaving.
+            if (queued < floor || progress >= floor / 4)
             {
                 session.BehindSince = 0;
+                if (queued >= floor)
+                {
+                    (behind ??= []).Add((session, queued, 2));
+                }
+
                 continue;
             }
 
@@ -66,7 +81,7 @@ internal sealed class OutboundBudget(ChatServerOptions options, SessionDirectory
                 session.BehindSince = now;
             }
 
-            (behind ??= []).Add((session, queued));
+            (behind ??= []).Add((session, queued, now - session.BehindSince >= (long)LongBehind.TotalMilliseconds ? 0 : 1));
         }
 
         if (total <= options.MaxOutboundTotal || behind is null)
@@ -74,11 +89,15 @@ internal sealed class OutboundBudget(ChatServerOptions options, SessionDirectory
             return;
         }
 
+        // Stalled for a while first, largest queue first. Those only just stalled (longest stalled first), and then
+        // those still draining (a reader that keeps up is one), only past twice the budget, as a last resort.
         var target = options.MaxOutboundTotal / 4 * 3;
-        behind.Sort(static (a, b) => a.Queued != b.Queued ? b.Queued.CompareTo(a.Queued) : a.Session.BehindSince.CompareTo(b.Session.BehindSince));
-        foreach (var (session, queued) in behind)
+        behind.Sort(static (a, b) => a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank)
+            : a.Rank == 1 ? a.Session.BehindSince.CompareTo(b.Session.BehindSince)
+            : b.Queued.CompareTo(a.Queued));
+        foreach (var (session, queued, rank) in behind)
         {
-            if (total <= target)
+            if (total <= target || (rank > 0 && total <= options.MaxOutboundTotal * 2))
             {
                 break;
             }
