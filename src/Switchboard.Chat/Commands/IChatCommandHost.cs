@@ -27,8 +27,11 @@ internal interface IChatCommandHost
     /// <summary>Queues a message for the group commit; the returned task completes when it is committed and delivered.</summary>
     Task<Task<ChatMessage>> PostAsync(ChatMessageKind kind, string? room, string sender, string? target, string text, CancellationToken cancellationToken);
 
-    /// <summary>The last <paramref name="count"/> messages of a room, after everything queued before has committed.</summary>
-    Task<IReadOnlyList<ChatMessage>> HistoryAsync(string room, int count, CancellationToken cancellationToken);
+    /// <summary>Where the last <paramref name="count"/> messages of a room are, after everything queued before has committed.</summary>
+    Task<Storage.HistoryWindow> FindHistoryAsync(string room, int count, CancellationToken cancellationToken);
+
+    /// <summary>Sends the messages of a window to the session as its send buffer drains (never all at once).</summary>
+    Task SendHistoryAsync(ChatSession session, string room, Storage.HistoryWindow window, CancellationToken cancellationToken);
 
     RoomOpen TryOpenRoom(string name, IPAddress? creator, out Room? room);
 

@@ -82,13 +82,9 @@ internal static class MessageCommands
             return;
         }
 
-        var messages = await c.Server.HistoryAsync(room.Name, count, c.CancellationToken);
-        await c.ReplyAsync($"history of #{room.Name}: {messages.Count} messages");
-        foreach (var message in messages)
-        {
-            await c.Session.ReplyAsync(c.Session.Format.Message(message, c.Session.Nick, history: true), c.CancellationToken);
-        }
-
+        var window = await c.Server.FindHistoryAsync(room.Name, count, c.CancellationToken);
+        await c.ReplyAsync($"history of #{room.Name}: {window.Count} messages");
+        await c.Server.SendHistoryAsync(c.Session, room.Name, window, c.CancellationToken);
         await c.ReplyAsync("end of history");
     }
 }

@@ -6,6 +6,8 @@ namespace Switchboard.Chat.Commands;
 /// <summary>Rooms: /join, /part, /rooms, /who, /topic.</summary>
 internal static class RoomCommands
 {
+    private const int WhoLineLength = 4000;
+
     public static void Register(CommandTable table)
     {
         table.Add(new("join", "/join ROOM [since=ID]", "go to a room (created if new); replays recent messages, or all after ID", false, JoinAsync));
@@ -81,7 +83,22 @@ internal static class RoomCommands
             return;
         }
 
-        await c.ReplyAsync($"#{name} ({nicks.Count}): {string.Join(' ', nicks)}");
+        // A big room's list goes out a few KiB per line, each waiting for room in the send buffer, rather than as
+        // one line as long as the room is large.
+        var prefix = $"#{name} ({nicks.Count}): ";
+        var line = new System.Text.StringBuilder(prefix);
+        foreach (var nick in nicks)
+        {
+            if (line.Length > prefix.Length && line.Length + nick.Length >= WhoLineLength)
+            {
+                await c.ReplyAsync(line.ToString());
+                line.Clear().Append(prefix);
+            }
+
+            line.Append(line.Length > prefix.Length ? " " : "").Append(nick);
+        }
+
+        await c.ReplyAsync(line.ToString());
     }
 
     private static async ValueTask TopicAsync(CommandContext c)

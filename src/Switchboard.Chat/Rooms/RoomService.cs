@@ -11,9 +11,6 @@ namespace Switchboard.Chat.Rooms;
 /// </summary>
 internal sealed class RoomService(RoomRegistry registry, ChatServerOptions options, ChatEvents events, Func<IChatStore> store, string nodeName, ILogger logger)
 {
-    // A resume reads history in pages, so a long absence costs bounded memory.
-    private const int ReplayPageSize = 500;
-
     // How long a join, part or nick notice may take to reach the other nodes before it is given up.
     private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(5);
 
@@ -61,9 +58,20 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
             }
             if (!alreadyIn)
             {
-                foreach (var member in room.Members)
+                // In a large room only the joiner hears of it (as Twitch does above 1,000 users, and auditorium
+                // modes on IRC): telling everyone makes each join cost a line per member, and a crowd joining
+                // sends every member a crowd's worth of notices. /who shows who is there.
+                var members = room.Members;
+                if (members.Length > options.JoinNoticeLimit)
                 {
-                    member.TrySendLine(member.Format.Joined(room.Name, session.Nick, now));
+                    session.TrySendLine(session.Format.Joined(room.Name, session.Nick, now));
+                }
+                else
+                {
+                    foreach (var member in members)
+                    {
+                        member.TrySendLine(member.Format.Joined(room.Name, session.Nick, now));
+                    }
                 }
 
                 ChatServer.Log.Joined(logger, session.ToString(), room.Name);
@@ -80,20 +88,15 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
 
             if (since is null)
             {
-                var recent = options.JoinReplayCount > 0 ? await store().ReadRecentAsync(room.Name, options.JoinReplayCount, cancellationToken) : [];
-                lastReplayed = await ReplayAsync(session, recent, lastReplayed, cancellationToken);
+                if (options.JoinReplayCount > 0)
+                {
+                    var window = await store().FindRecentAsync(room.Name, options.JoinReplayCount, cancellationToken);
+                    lastReplayed = Math.Max(lastReplayed, await HistoryStream.SendAsync(session, store(), room.Name, window, history: false, cancellationToken));
+                }
             }
             else
             {
-                while (true)
-                {
-                    var page = await store().ReadAfterAsync(room.Name, lastReplayed, ReplayPageSize, cancellationToken);
-                    lastReplayed = await ReplayAsync(session, page, lastReplayed, cancellationToken);
-                    if (page.Count < ReplayPageSize)
-                    {
-                        break;
-                    }
-                }
+                lastReplayed = await HistoryStream.SendAsync(session, store(), room.Name, lastReplayed, long.MaxValue, history: false, cancellationToken);
             }
 
             if (session.Format.Synced(room.Name, Math.Max(lastReplayed, store().LastId)) is { } synced)
@@ -121,9 +124,14 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
         }
 
         var now = DateTimeOffset.UtcNow;
-        foreach (var member in room.Members)
+        var members = room.Members;
+        if (members.Length < options.JoinNoticeLimit)
         {
-            member.TrySendLine(member.Format.Parted(room.Name, session.Nick, reason, now));
+            // A large room hears of no parts, as it hears of no joins (see JoinAsync).
+            foreach (var member in members)
+            {
+                member.TrySendLine(member.Format.Parted(room.Name, session.Nick, reason, now));
+            }
         }
 
         registry.RemoveIfEmpty(room);
@@ -258,16 +266,5 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
         {
             // The store logs the outage once; a notice per user would only repeat it.
         }
-    }
-
-    private static async Task<long> ReplayAsync(ChatSession session, IReadOnlyList<ChatMessage> messages, long lastId, CancellationToken cancellationToken)
-    {
-        foreach (var message in messages)
-        {
-            await session.ReplyAsync(session.Format.Message(message, session.Nick, history: false), cancellationToken);
-            lastId = Math.Max(lastId, message.Id);
-        }
-
-        return lastId;
     }
 }

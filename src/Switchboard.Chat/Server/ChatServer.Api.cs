@@ -89,7 +89,8 @@ public sealed partial class ChatServer
     /// Posts a message into a room as a web user; it is stored, then delivered to the room like any other, with
     /// the sender shown as "<paramref name="webUser"/>@web" (a name no chat nick can take).
     /// </summary>
-    /// <exception cref="ArgumentException">The room or the user name is not valid.</exception>
+    /// <exception cref="ArgumentException">The room or the user name is not valid, or the text is longer than <see cref="ChatServerOptions.MaxLineLength"/>.</exception>
+    /// <exception cref="InvalidOperationException">The user is over the rate limit or banned (the message says which).</exception>
     public async Task<ChatMessage> PostAsync(string webUser, string room, string text, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
@@ -99,6 +100,11 @@ public sealed partial class ChatServer
         }
 
         var name = ChatNames.NormalizeRoom(room) ?? throw new ArgumentException($"\"{room}\" is not a valid room", nameof(room));
+        if (_webPosts.Check(webUser, text) is { } refused)
+        {
+            throw new InvalidOperationException(refused);
+        }
+
         var clean = Protocol.TextSanitizer.Clean(text.ReplaceLineEndings(" "));
         var committed = await _delivery.EnqueueAsync(ChatMessageKind.Say, name, webUser + "@web", null, clean, cancellationToken);
         return await committed;

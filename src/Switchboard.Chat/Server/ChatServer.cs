@@ -31,6 +31,8 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly CommandSurface _commandSurface;
     private readonly ChatConnectionHandler _connections;
     private readonly StoreSink _sink;
+    private readonly OutboundBudget _budget;
+    private readonly WebPostGate _webPosts;
     private readonly List<SwitchboardListener> _listeners = [];
     private IChatStore? _store;
     private int _state; // 0 new, 1 started, 2 stopping or stopped
@@ -54,6 +56,8 @@ public sealed partial class ChatServer : IAsyncDisposable
         _delivery = new MessageDelivery(_sessions, _rooms.Registry, _events, store);
         _commandSurface = new CommandSurface(options, _logger, store, _sessions, _rooms, _delivery, _moderation);
         _connections = new ChatConnectionHandler(options, _logger, _registry, _sessions, _moderation, _rooms, CommandTable.CreateDefault(options), _commandSurface, _events, store);
+        _budget = new OutboundBudget(options, _sessions, _events, _logger);
+        _webPosts = new WebPostGate(options, _moderation);
         _sink = new StoreSink(_delivery, _moderation, _rooms, _sessions, _logger);
         _registry.SlowConsumerDropped += (connection, reason) =>
         {
@@ -89,6 +93,7 @@ public sealed partial class ChatServer : IAsyncDisposable
 
             Log.StoreOpened(_logger, _store.Description, _store.LastId);
             StartRetention(retention);
+            _budget.Start();
             foreach (var listenerOptions in BuildListenerOptions())
             {
                 var listener = await SwitchboardListener.StartAsync(listenerOptions, _connections.HandleAsync, _loggerFactory, _registry, cancellationToken);
@@ -132,6 +137,7 @@ public sealed partial class ChatServer : IAsyncDisposable
         }
 
         await StopRetentionAsync();
+        await _budget.DisposeAsync();
         if (_store is not null)
         {
             await _store.DisposeAsync();

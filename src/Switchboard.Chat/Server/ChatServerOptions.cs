@@ -83,10 +83,32 @@ public sealed class ChatServerOptions
     public int MaxOutboundBufferSize { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// Output queued for all connections together beyond which the worst offenders (connections whose output has
+    /// stopped leaving for a second, largest queue first) are dropped until the total is back under three quarters
+    /// of it: 256 MiB. A connection still draining is dropped for it only past twice this. Without it,
+    /// <see cref="MaxConnections"/> clients that never read could hold <see cref="MaxOutboundBufferSize"/> each
+    /// (10 GiB with the defaults). 0 turns it off.
+    /// </summary>
+    public long MaxOutboundTotal { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// A connection with less than this queued is never dropped for <see cref="MaxOutboundTotal"/>: 64 KiB, so a
+    /// reader that keeps up (whose queue empties as fast as it fills) never pays for the ones that do not.
+    /// </summary>
+    public int OutboundBudgetFloor { get; set; } = 64 * 1024;
+
+    /// <summary>
     /// How long a reply to a client's own command (a long /history, a join replay) may wait for the client to read
     /// before it is dropped as not reading: 30 s. Only that client's handler ever waits.
     /// </summary>
     public TimeSpan ReplyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Rooms with more members than this announce joins and parts to the joiner only: 200. Below it every member
+    /// sees "*** nick joined #room"; above it a join costs one line instead of one per member (5,000 joins would
+    /// otherwise send every member 117 KiB of notices). <c>/who</c> lists the members either way.
+    /// </summary>
+    public int JoinNoticeLimit { get; set; } = 200;
 
     /// <summary>How many recent messages joining a room replays: 20.</summary>
     public int JoinReplayCount { get; set; } = 20;

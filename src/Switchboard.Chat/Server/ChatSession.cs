@@ -64,6 +64,12 @@ internal sealed class ChatSession
 
     public bool IsOperator { get; set; }
 
+    /// <summary>When (Environment.TickCount64) <see cref="OutboundBudget"/> first saw this session stalled; 0 when it is not.</summary>
+    public long BehindSince { get; set; }
+
+    /// <summary>Bytes sent as of <see cref="OutboundBudget"/>'s last sweep, to tell a stalled peer from a slow one.</summary>
+    public long SentAtSweep { get; set; }
+
     public IChatFormat Format => ChatFormats.For(_mode);
 
     /// <summary>Cancelled when the server ends this session (a kick or a ban), to wake its read loop.</summary>

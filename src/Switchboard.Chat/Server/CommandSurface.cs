@@ -43,12 +43,15 @@ internal sealed class CommandSurface(
     public Task<Task<ChatMessage>> PostAsync(ChatMessageKind kind, string? room, string sender, string? target, string text, CancellationToken cancellationToken)
         => delivery.EnqueueAsync(kind, room, sender, target, text, cancellationToken);
 
-    public async Task<IReadOnlyList<ChatMessage>> HistoryAsync(string room, int count, CancellationToken cancellationToken)
+    public async Task<HistoryWindow> FindHistoryAsync(string room, int count, CancellationToken cancellationToken)
     {
         // Lines this session sent just before may still be in the commit queue: wait for them, so they show.
         await delivery.FlushAsync(cancellationToken);
-        return await store().ReadRecentAsync(room, count, cancellationToken);
+        return await store().FindRecentAsync(room, count, cancellationToken);
     }
+
+    public Task SendHistoryAsync(ChatSession session, string room, HistoryWindow window, CancellationToken cancellationToken)
+        => HistoryStream.SendAsync(session, store(), room, window, history: true, cancellationToken);
 
     public RoomOpen TryOpenRoom(string name, IPAddress? creator, out Room? room) => rooms.TryOpen(name, creator, out room);
 

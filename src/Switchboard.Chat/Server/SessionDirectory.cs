@@ -12,7 +12,8 @@ internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool
 {
     private readonly ConcurrentDictionary<long, ChatSession> _sessions = new();
     private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
+    // Keyed by AddressKey: an IPv6 client counts by its /64, which one user is handed whole and could rotate through.
+    private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
 
     public int Count => _sessions.Count;
 
@@ -44,10 +45,14 @@ internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool
         }
     }
 
-    /// <summary>Counts a connection from an address; false (and not counted) when the address has <paramref name="max"/> already.</summary>
+    /// <summary>
+    /// Counts a connection from an address (an IPv6 address by its /64); false (and not counted) when the address
+    /// has <paramref name="max"/> already.
+    /// </summary>
     public bool TryCountAddress(IPAddress address, int max)
     {
-        var count = _perAddress.AddOrUpdate(address, 1, static (_, n) => n + 1);
+        var key = Commands.AddressKey.For(address);
+        var count = _perAddress.AddOrUpdate(key, 1, static (_, n) => n + 1);
         if (count <= max)
         {
             return true;
@@ -59,9 +64,10 @@ internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool
 
     public void UncountAddress(IPAddress address)
     {
-        while (_perAddress.TryGetValue(address, out var count))
+        var key = Commands.AddressKey.For(address);
+        while (_perAddress.TryGetValue(key, out var count))
         {
-            if (count <= 1 ? _perAddress.TryRemove(new KeyValuePair<IPAddress, int>(address, count)) : _perAddress.TryUpdate(address, count - 1, count))
+            if (count <= 1 ? _perAddress.TryRemove(new KeyValuePair<string, int>(key, count)) : _perAddress.TryUpdate(key, count - 1, count))
             {
                 return;
             }

@@ -29,6 +29,13 @@ internal interface IChatStore : IAsyncDisposable
     /// <summary>The last <paramref name="count"/> messages of a room (announcements included), oldest first.</summary>
     Task<IReadOnlyList<ChatMessage>> ReadRecentAsync(string room, int count, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Where the last <paramref name="count"/> messages of a room (announcements included) begin and end, and how
+    /// many there are, without reading them: a long <c>/history</c> then pages through them with
+    /// <see cref="ReadAfterAsync"/> as the reader drains its buffer, instead of holding them all at once.
+    /// </summary>
+    Task<HistoryWindow> FindRecentAsync(string room, int count, CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="limit"/> messages of a room with an id above <paramref name="afterId"/>, oldest first.</summary>
     Task<IReadOnlyList<ChatMessage>> ReadAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken);
 
@@ -64,6 +71,9 @@ internal interface IChatStoreSink
     /// <summary>This node's users and their rooms, to claim again after the database forgot them (a long outage).</summary>
     IReadOnlyList<(string Nick, string? Room)> LocalUsers();
 }
+
+/// <summary>A run of a room's messages: ids from <paramref name="FirstId"/> to <paramref name="LastId"/>, <paramref name="Count"/> of them (0: none).</summary>
+internal readonly record struct HistoryWindow(long FirstId, long LastId, int Count);
 
 /// <summary>A ban kept in the store.</summary>
 /// <param name="Kind">"nick" or "address".</param>

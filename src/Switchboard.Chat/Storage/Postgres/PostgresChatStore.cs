@@ -105,6 +105,18 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
     public Task<IReadOnlyList<ChatMessage>> ReadRecentAsync(string room, int count, CancellationToken cancellationToken)
         => Guard(() => ReadMessagesAsync(_dataSource, $"SELECT {Columns} FROM (SELECT {Columns} FROM messages WHERE room = $1 OR kind = $2 ORDER BY id DESC LIMIT $3) recent ORDER BY id", [room, (int)ChatMessageKind.Announce, count], cancellationToken));
 
+    public Task<HistoryWindow> FindRecentAsync(string room, int count, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var command = _dataSource.CreateCommand("SELECT COUNT(*), MIN(id), MAX(id) FROM (SELECT id FROM messages WHERE room = $1 OR kind = $2 ORDER BY id DESC LIMIT $3) recent");
+        command.Parameters.Add(new NpgsqlParameter { Value = room });
+        command.Parameters.Add(new NpgsqlParameter { Value = (int)ChatMessageKind.Announce });
+        command.Parameters.Add(new NpgsqlParameter { Value = count });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var found = (int)reader.GetInt64(0);
+        return found == 0 ? default : new HistoryWindow(reader.GetInt64(1), reader.GetInt64(2), found);
+    });
+
     public Task<IReadOnlyList<ChatMessage>> ReadAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken)
         => Guard(() => ReadMessagesAsync(_dataSource, $"SELECT {Columns} FROM messages WHERE id > $1 AND (room = $2 OR kind = $3) ORDER BY id LIMIT $4", [afterId, room, (int)ChatMessageKind.Announce, limit], cancellationToken));
 

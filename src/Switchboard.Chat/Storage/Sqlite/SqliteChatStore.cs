@@ -111,6 +111,9 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
     public Task<IReadOnlyList<ChatMessage>> ReadRecentAsync(string room, int count, CancellationToken cancellationToken)
         => Task.Run(() => ReadRecent(room, count), cancellationToken);
 
+    public Task<HistoryWindow> FindRecentAsync(string room, int count, CancellationToken cancellationToken)
+        => Task.Run(() => FindRecent(room, count), cancellationToken);
+
     public Task<IReadOnlyList<ChatMessage>> ReadAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken)
         => Task.Run(() => ReadAfter(room, afterId, limit), cancellationToken);
 
@@ -130,6 +133,20 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         command.Parameters.AddWithValue("$announce", (int)ChatMessageKind.Announce);
         command.Parameters.AddWithValue("$count", count);
         return ReadMessages(command);
+    }
+
+    public HistoryWindow FindRecent(string room, int count)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), MIN(id), MAX(id) FROM (SELECT id FROM messages WHERE room = $room OR kind = $announce ORDER BY id DESC LIMIT $count);";
+        command.Parameters.AddWithValue("$room", room);
+        command.Parameters.AddWithValue("$announce", (int)ChatMessageKind.Announce);
+        command.Parameters.AddWithValue("$count", count);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var found = reader.GetInt32(0);
+        return found == 0 ? default : new HistoryWindow(reader.GetInt64(1), reader.GetInt64(2), found);
     }
 
     public IReadOnlyList<ChatMessage> ReadAfter(string room, long afterId, int limit)

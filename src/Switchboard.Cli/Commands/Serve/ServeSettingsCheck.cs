@@ -128,6 +128,9 @@ internal static class ServeSettingsCheck
         AtLeast(o.MaxConnectionsPerAddress, 1, nameof(o.MaxConnectionsPerAddress));
         AtLeast(o.MaxOutboundBufferSize, 1, nameof(o.MaxOutboundBufferSize));
         AtLeast(o.JoinReplayCount, 0, nameof(o.JoinReplayCount));
+        AtLeast(o.JoinNoticeLimit, 0, nameof(o.JoinNoticeLimit));
+        AtLeast(o.OutboundBudgetFloor, 0, nameof(o.OutboundBudgetFloor));
+        Require(o.MaxOutboundTotal >= 0, $"{Name(nameof(o.MaxOutboundTotal))} must be at least 0 (0 turns it off), not {o.MaxOutboundTotal}");
         AtLeast(o.MaxHistory, 0, nameof(o.MaxHistory));
         AtLeast(o.StoreQueueCapacity, 1, nameof(o.StoreQueueCapacity));
         Require(o.RateLimitPerSecond > 0 && double.IsFinite(o.RateLimitPerSecond), $"{Name(nameof(o.RateLimitPerSecond))} must be more than 0, not {o.RateLimitPerSecond.ToString(CultureInfo.InvariantCulture)}");

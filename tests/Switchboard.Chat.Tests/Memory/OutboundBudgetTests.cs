@@ -1,0 +1,165 @@
+using Switchboard.Chat.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Switchboard.Chat.Tests.Memory;
+
+/// <summary>
+/// The issue's "a crowd that never reads costs ~1 MiB each and takes the good ones down": the output queued over
+/// all connections is held to a budget by dropping the worst offenders, while a reader that keeps up, the
+/// talkers, and a /ping in another room carry on, and the memory comes back afterwards.
+/// </summary>
+[Collection(MemoryCollection.Name)]
+public sealed class OutboundBudgetTests(ITestOutputHelper output)
+{
+    private const int NonReaders = 40;
+    private const int Talkers = 3;
+    private const int MaxLinesPerTalker = 3000;
+    private const long Budget = 8L * 1024 * 1024;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Non_readers_are_dropped_to_keep_the_total_in_budget_while_the_good_ones_carry_on()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.MaxOutboundTotal = Budget;
+            // Above what the talkers send, so only the budget drops anyone here.
+            o.MaxOutboundBufferSize = 8 * 1024 * 1024;
+            // The talkers send as fast as they can; the rate limit is not what this is about.
+            o.RateLimitPerSecond = 1_000_000;
+            o.RateLimitBurst = 1_000_000;
+            o.MaxConnectionsPerAddress = 100;
+            o.JoinReplayCount = 0;
+        });
+        using var events = server.Server.Subscribe(10_000);
+
+        await using var healthy = await server.JoinAsync("healthy");
+        await using var pinger = await server.JoinAsync("pinger");
+        await pinger.SendLineAsync("/join quiet");
+        await pinger.WaitForContainsAsync("joined #quiet");
+        var talkers = new List<LineClient>();
+        for (var i = 0; i < Talkers; i++)
+        {
+            talkers.Add(await server.JoinAsync($"talker{i}"));
+        }
+
+        var crowd = new List<LineClient>();
+        for (var i = 0; i < NonReaders; i++)
+        {
+            crowd.Add(await LineClient.ConnectAsync(server.Port, receiveBuffer: 4096, read: false));
+        }
+
+        await WaitUntilAsync(() => server.Server.GetSessions().Count == NonReaders + Talkers + 2);
+
+        using var sampling = new CancellationTokenSource();
+        long peakTotal = 0;
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peakTotal = Math.Max(peakTotal, server.Server.GetSessions().Sum(s => s.QueuedBytes));
+                await Task.Delay(10);
+            }
+        });
+
+        // The talkers say lines of 2,000 characters to the lobby until the crowd is gone (at most 3,000 each: 18 MB
+        // for every member), which for a non-reader (a 4 KiB receive window) queues in the server.
+        var text = new string('t', 2000);
+        using var crowdGone = new CancellationTokenSource();
+        var said = new int[Talkers];
+        var talking = talkers.Select(async (t, i) =>
+        {
+            for (var n = 0; n < MaxLinesPerTalker && !crowdGone.IsCancellationRequested; n++)
+            {
+                await t.SendLineAsync($"{i}:{n} {text}");
+                said[i] = n + 1;
+                if (n % 50 == 0)
+                {
+                    await Task.Delay(20);
+                }
+            }
+        }).ToList();
+
+        // A /ping in another room answers while the crowd is being dealt with.
+        var pingsAnswered = 0;
+        for (var p = 0; p < 5; p++)
+        {
+            var before = pinger.Lines.Count;
+            await pinger.SendLineAsync("/ping");
+            await pinger.WaitForAsync(l => l.Contains("pong", StringComparison.OrdinalIgnoreCase), Timeout, "a pong", fromIndex: before);
+            pingsAnswered++;
+        }
+
+        await WaitUntilAsync(() => server.Server.GetSessions().Count <= Talkers + 2 || talking.All(t => t.IsCompleted));
+        crowdGone.Cancel();
+        await Task.WhenAll(talking);
+
+        // The healthy reader got every talker's every line.
+        for (var i = 0; i < Talkers; i++)
+        {
+            try
+            {
+                await healthy.WaitForContainsAsync($"<talker{i}> {i}:{said[i] - 1} ", Timeout);
+            }
+            catch (TimeoutException)
+            {
+                var why = new List<string>();
+                while (events.Reader.TryRead(out var e))
+                {
+                    if (e.Kind == ChatEventKind.Disconnected)
+                    {
+                        why.Add($"{e.Nick}: {e.Text}");
+                    }
+                }
+
+                Assert.Fail($"the healthy reader stopped at {healthy.Lines.Count} lines; dropped: {string.Join("; ", why.Where(w => !w.StartsWith("guest", StringComparison.Ordinal)))}");
+            }
+        }
+
+        await WaitUntilAsync(() => server.Server.GetSessions().Count == Talkers + 2);
+        sampling.Cancel();
+        await sampler;
+
+        foreach (var talker in talkers)
+        {
+            Assert.False(talker.IsClosed, "a talker was dropped");
+        }
+
+        Assert.False(healthy.IsClosed, "the reader that keeps up was dropped");
+        Assert.Equal(5, pingsAnswered);
+        for (var i = 0; i < Talkers; i++)
+        {
+            var mine = healthy.Lines.Where(l => l.Contains($"<talker{i}> ", StringComparison.Ordinal) && l.Contains(text, StringComparison.Ordinal)).ToList();
+            Assert.Equal(said[i], mine.Count);
+        }
+
+        var reasons = new List<string>();
+        while (events.Reader.TryRead(out var e))
+        {
+            if (e.Kind == ChatEventKind.Disconnected)
+            {
+                reasons.Add(e.Text ?? "");
+            }
+        }
+
+        var byBudget = reasons.Count(r => r.Contains("budget", StringComparison.Ordinal));
+        output.WriteLine($"peak queued over all connections: {peakTotal / 1024} KiB (budget {Budget / 1024} KiB); {reasons.Count} dropped, {byBudget} by the budget");
+        Assert.Equal(NonReaders, reasons.Count);
+        Assert.True(byBudget > 0, "no connection was dropped by the budget");
+
+        // Non-readers are dropped once stalled for a second, and whatever the stall, past twice the budget: so at
+        // most twice the budget plus what arrives between two sweeps (generous: a loaded machine sweeps late).
+        // Without the budget, the 40 non-readers would hold up to 8 MiB each.
+        Assert.True(peakTotal <= (2 * Budget) + (8L * 1024 * 1024), $"{peakTotal} bytes were queued over all connections");
+
+        // Memory returns: nothing is queued for the ones left.
+        await WaitUntilAsync(() => server.Server.GetSessions().Sum(s => s.QueuedBytes) == 0);
+
+        foreach (var client in crowd.Concat(talkers))
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition) => LazyReplyTests.WaitUntilAsync(condition);
+}
