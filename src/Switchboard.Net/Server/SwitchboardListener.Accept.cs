@@ -37,7 +37,7 @@ public sealed partial class SwitchboardListener
             socket.NoDelay = true;
         }
 
-        if (_certificate is not null)
+        if (_certificate is not null && !_options.StartTls)
         {
             var secured = await HandshakeAsync(socket, stream);
             if (secured is null)
@@ -50,6 +50,11 @@ public sealed partial class SwitchboardListener
 
         var connection = SwitchboardConnection.Create(_options.Connection, ConnectionState.Unconnected);
         connection.Attach(new SocketTransport(socket, stream), _options.TransportKind, _options.InlineScheduling);
+        if (_options.StartTls && _certificate is not null)
+        {
+            connection.ServerHandshake = UpgradeAsync;
+        }
+
         string? why = null;
         var full = false;
         lock (_gate)
@@ -113,18 +118,12 @@ public sealed partial class SwitchboardListener
             return null;
         }
 
-        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdownCts.Token);
         deadline.CancelAfter(_options.HandshakeTimeout);
         try
         {
-            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-            {
-                // Read once per handshake: a certificate replaced meanwhile applies from the next one.
-                ServerCertificate = Volatile.Read(ref _certificate),
-                EnabledSslProtocols = SslProtocols.None,
-            }, deadline.Token);
-            return ssl;
+            // Read once per handshake: a certificate replaced meanwhile applies from the next one.
+            return await ServerTlsHandshake.AuthenticateAsync(stream, Volatile.Read(ref _certificate)!, _options, deadline.Token);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException or ObjectDisposedException)
         {
@@ -132,13 +131,37 @@ public sealed partial class SwitchboardListener
                 ? $"no handshake within {_options.HandshakeTimeout.TotalSeconds:0.###} s"
                 : ex.Message;
             Log.HandshakeFailed(_logger, peer, reason);
-            await ssl.DisposeAsync();
             socket.Dispose();
             return null;
         }
         finally
         {
             Interlocked.Decrement(ref _pendingHandshakes);
+        }
+    }
+
+    /// <summary>
+    /// The server side of a STARTTLS upgrade: the same certificate, policy and deadline as a handshake on accept.
+    /// A failure is logged here and thrown to the handler, which decides what becomes of the connection.
+    /// </summary>
+    private async Task<SslStream> UpgradeAsync(Stream stream, string peer, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdownCts.Token, cancellationToken);
+        deadline.CancelAfter(_options.HandshakeTimeout);
+        try
+        {
+            return await ServerTlsHandshake.AuthenticateAsync(stream, Volatile.Read(ref _certificate)!, _options, deadline.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var reason = $"no handshake within {_options.HandshakeTimeout.TotalSeconds:0.###} s";
+            Log.HandshakeFailed(_logger, peer, reason);
+            throw new AuthenticationException(reason, ex);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            Log.HandshakeFailed(_logger, peer, ex.Message);
+            throw;
         }
     }
 
