@@ -14,6 +14,9 @@ internal sealed class CountingPipeReader : PipeReader
     private PipeReader _inner;
     private IInputHolder? _holder;
     private bool _reading;
+
+    // Bytes consumed before the input was last replaced (a STARTTLS upgrade): "nothing received yet" counts from there.
+    private long _consumedBeforeTls;
     private ReadOnlySequence<byte> _lastBuffer;
     private long _bytesConsumed;
     private long _lastActivity = Environment.TickCount64;
@@ -67,7 +70,7 @@ internal sealed class CountingPipeReader : PipeReader
             throw replacement;
         }
 
-        if (result.IsCompleted && result.Buffer.IsEmpty && BytesConsumed == 0 && _endedBeforeData?.Invoke(null) is { } early)
+        if (result.IsCompleted && result.Buffer.IsEmpty && BytesConsumed == _consumedBeforeTls && _endedBeforeData?.Invoke(null) is { } early)
         {
             throw early;
         }
@@ -79,7 +82,7 @@ internal sealed class CountingPipeReader : PipeReader
     private Exception? Replacement(Exception error)
     {
         var translated = _translate(error);
-        if (BytesConsumed == 0 && _endedBeforeData?.Invoke(translated) is { } early)
+        if (BytesConsumed == _consumedBeforeTls && _endedBeforeData?.Invoke(translated) is { } early)
         {
             return early;
         }
@@ -152,5 +155,6 @@ internal sealed class CountingPipeReader : PipeReader
         _inner = inner;
         _lastBuffer = default;
         _reading = false;
+        _consumedBeforeTls = BytesConsumed;
     }
 }

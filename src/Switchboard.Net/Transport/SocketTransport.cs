@@ -25,6 +25,7 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
     private List<ArraySegment<byte>>? _gather;
     private string? _abortReason;
     private int _disposed;
+    private bool _sendShutDown;
 
     public SocketTransport(Socket socket, Stream stream)
     {
@@ -89,7 +90,8 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
     /// </summary>
     public Exception? EndedBeforeData(Exception? cause)
     {
-        if (cause is TlsAlertException or ClientCertificateRejectedException or ConnectionAbortedException
+        // A server that closes because we closed first (our close_notify and FIN) is answering us, not rejecting us.
+        if (cause is TlsAlertException or ClientCertificateRejectedException or ConnectionAbortedException || Volatile.Read(ref _sendShutDown)
             || Tls is not ClientSslStream tls || !(tls.CertificateRequested || tls.PresentedCertificate) || tls.SslProtocol != System.Security.Authentication.SslProtocols.Tls13)
         {
             return null;
@@ -200,6 +202,7 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
 
     public async ValueTask ShutdownSendAsync()
     {
+        Volatile.Write(ref _sendShutDown, true);
         if (_tls is not null)
         {
             try
