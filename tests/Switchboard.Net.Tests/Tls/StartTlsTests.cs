@@ -30,7 +30,7 @@ public sealed class StartTlsTests
             await connection.SendAsync(LineWriter.Lf, $"you said {line}", ct);
         });
 
-        await using var client = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", Port(listener), cancellationToken: TestTimeout.Token());
+        await using var client = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", Port(listener), new ClientOptions { ConnectTimeout = TestTimeout.Default }, cancellationToken: TestTimeout.Token());
         var lines = client.CreateReader(new LineReader());
         Assert.Equal("hello, say STARTTLS", await ReadLineAsync(lines));
         await client.SendAsync(LineWriter.Lf, "STARTTLS");
@@ -119,7 +119,7 @@ public sealed class StartTlsTests
             var error = await Assert.ThrowsAsync<InvalidOperationException>(() => connection.StartServerEncryptionAsync(ct));
             refused.TrySetResult(error.Message);
         });
-        await using var client = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", Port(listener), cancellationToken: TestTimeout.Token());
+        await using var client = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", Port(listener), new ClientOptions { ConnectTimeout = TestTimeout.Default }, cancellationToken: TestTimeout.Token());
         Assert.Contains("certificate", await refused.Task.Within());
     }
 

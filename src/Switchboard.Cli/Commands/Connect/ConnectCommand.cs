@@ -61,10 +61,13 @@ internal static class ConnectCommand
                 result.AddError("give --tls (TLS from the first byte) or --starttls (TLS after the STARTTLS exchange), not both");
             }
 
-            if (!anyTls && (result.GetValue(ca) is not null || result.GetValue(insecure) || result.GetValue(sni) is not null
-                || result.GetValue(tlsMin) is not null || result.GetValue(clientCert) is not null || result.GetValue(clientKey) is not null))
+            if (!anyTls && (result.GetValue(ca) is not null || result.GetValue(insecure) || result.GetValue(sni) is not null))
             {
-                result.AddError("--ca, --insecure, --sni, --tls-min, --cert and --key need --tls or --starttls");
+                result.AddError("--ca, --insecure and --sni need --tls (or --starttls)");
+            }
+            else if (!anyTls && (result.GetValue(tlsMin) is not null || result.GetValue(clientCert) is not null || result.GetValue(clientKey) is not null))
+            {
+                result.AddError("--tls-min, --cert and --key need --tls or --starttls");
             }
 
             if (result.GetValue(startTls) && (hasUnix || result.GetValue(udp)))
