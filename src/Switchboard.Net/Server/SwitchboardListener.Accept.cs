@@ -130,7 +130,7 @@ public sealed partial class SwitchboardListener
             var reason = ex is OperationCanceledException
                 ? $"no handshake within {_options.HandshakeTimeout.TotalSeconds:0.###} s"
                 : ex.Message;
-            Log.HandshakeFailed(_logger, peer, reason);
+            LogHandshakeFailure(peer, ex, reason);
             socket.Dispose();
             return null;
         }
@@ -160,8 +160,22 @@ public sealed partial class SwitchboardListener
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
-            Log.HandshakeFailed(_logger, peer, ex.Message);
+            LogHandshakeFailure(peer, ex, ex.Message);
             throw;
+        }
+    }
+
+    // A refused client certificate is an operator's business (a user locked out, an expired certificate); other
+    // handshake failures are mostly scanners and stay at debug level.
+    private void LogHandshakeFailure(string peer, Exception error, string reason)
+    {
+        if (error is ClientCertificateRefusedException)
+        {
+            Log.ClientCertificateRefused(_logger, peer, reason);
+        }
+        else
+        {
+            Log.HandshakeFailed(_logger, peer, reason);
         }
     }
 

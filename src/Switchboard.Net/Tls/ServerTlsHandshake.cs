@@ -40,7 +40,7 @@ internal static class ServerTlsHandshake
         catch (Exception ex) when (failure is not null && ex is AuthenticationException or IOException)
         {
             await ssl.DisposeAsync();
-            throw new AuthenticationException(failure, ex);
+            throw new ClientCertificateRefusedException(failure, ex);
         }
         catch
         {
@@ -49,3 +49,6 @@ internal static class ServerTlsHandshake
         }
     }
 }
+
+/// <summary>A listener with client CAs turned down a client's certificate (or its lack of one); the message says why.</summary>
+internal sealed class ClientCertificateRefusedException(string message, Exception inner) : AuthenticationException(message, inner);

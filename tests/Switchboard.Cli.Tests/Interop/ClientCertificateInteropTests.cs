@@ -55,6 +55,7 @@ public sealed class ClientCertificateInteropTests
         Assert.Equal(6, await client.WaitForExitAsync());
         Assert.Contains(message, client.Stderr);
         Assert.Single(client.Stderr.Trim().Split('\n'));
+        await server.WaitForLineAsync(presentsStranger ? @"Refused 127\.0\.0\.1:\d+: the client certificate is not trusted by the client CA" : @"Refused 127\.0\.0\.1:\d+: the client sent no certificate", stderr: true);
     }
 
     [Fact]
