@@ -188,6 +188,8 @@ public sealed partial class ChatServer : IAsyncDisposable
 
             var tls = Configure(ListenerOptions.Tcp(host, tlsPort));
             tls.Certificate = ListenerOptions.LoadPemCertificate(Options.CertificateFile, Options.KeyFile);
+            tls.MinimumTlsVersion = Options.ParseTlsMinVersion();
+            tls.ClientCertificateAuthorities = Options.ClientCaFile is { Length: > 0 } ca ? ListenerOptions.LoadCertificateAuthorities(ca) : null;
             yield return tls;
         }
 

@@ -27,6 +27,21 @@ public sealed class ChatServerOptions
     /// <summary>The PEM private key of the TLS listener.</summary>
     public string? KeyFile { get; set; }
 
+    /// <summary>
+    /// A PEM file of CA certificates: when set, the TLS listener requires every client to present a certificate
+    /// issued under one of them. Null (the default) asks for none.
+    /// </summary>
+    public string? ClientCaFile { get; set; }
+
+    /// <summary>The lowest TLS version the TLS listener accepts: "1.2" (the default when null) or "1.3".</summary>
+    public string? TlsMinVersion { get; set; }
+
+    /// <summary>Reads <see cref="TlsMinVersion"/>.</summary>
+    /// <exception cref="InvalidOperationException">It is neither 1.2 nor 1.3.</exception>
+    public Switchboard.Net.TlsVersion ParseTlsMinVersion() => string.IsNullOrWhiteSpace(TlsMinVersion) ? Switchboard.Net.TlsVersion.Tls12
+        : Switchboard.Net.TlsVersions.TryParse(TlsMinVersion, out var version) ? version
+        : throw new InvalidOperationException($"Chat:TlsMinVersion must be 1.2 or 1.3, not \"{TlsMinVersion}\"");
+
     /// <summary>A Unix socket path to listen on as well; null (the default) for none.</summary>
     public string? UnixSocketPath { get; set; }
 

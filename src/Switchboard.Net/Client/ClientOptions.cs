@@ -27,4 +27,19 @@ public sealed class ClientTlsOptions
 
     /// <summary>Accepts any certificate. Never the default; for testing against self-signed servers only.</summary>
     public bool Insecure { get; set; }
+
+    /// <summary>
+    /// Sees the server certificate's validation errors and may accept specific ones (QSslSocket's sslErrors and
+    /// ignoreSslErrors(list)); null (the default) accepts none. See <see cref="TlsCertificateErrorHandler"/>.
+    /// </summary>
+    public TlsCertificateErrorHandler? CertificateErrors { get; set; }
+
+    /// <summary>The lowest TLS version offered: <see cref="TlsVersion.Tls12"/> by default.</summary>
+    public TlsVersion MinimumVersion { get; set; } = TlsVersion.Tls12;
+
+    /// <summary>
+    /// A client certificate, with its private key, presented when the server asks for one; null (the default)
+    /// presents none. Load one with <see cref="ListenerOptions.LoadPemCertificate"/>.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; set; }
 }

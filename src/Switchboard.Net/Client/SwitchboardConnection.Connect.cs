@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Switchboard.Net;
 
@@ -42,11 +39,12 @@ public sealed partial class SwitchboardConnection
             var kind = TransportKind.Tcp;
             if (options.Tls is { } tls)
             {
-                stream = await AuthenticateAsync(stream, host, tls, timeout.Token);
+                stream = await ClientTlsHandshake.AuthenticateAsync(stream, host, tls, timeout.Token);
                 kind = TransportKind.Tls;
             }
 
             connection.Attach(new SocketTransport(socket, stream), kind, inlineSends: true);
+            connection._serverName = host;
             return connection;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -147,38 +145,5 @@ public sealed partial class SwitchboardConnection
 
         var where = addresses.Length == 1 ? $"{new IPEndPoint(addresses[0], port)}" : $"port {port} on {addresses.Length} addresses";
         throw last is null ? new ConnectException(ConnectError.Other, $"cannot connect to {where}") : ConnectFailure.From(last, where);
-    }
-
-    private static async Task<Stream> AuthenticateAsync(Stream stream, string host, ClientTlsOptions tls, CancellationToken cancellationToken)
-    {
-        var serverName = tls.ServerName ?? host.Trim('[', ']');
-        string? failure = null;
-        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-        var options = new SslClientAuthenticationOptions
-        {
-            TargetHost = serverName,
-            RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-            {
-                if (tls.Insecure)
-                {
-                    return true;
-                }
-
-                failure = CertificateValidation.Validate(certificate, chain, errors, tls.CaFile, serverName);
-                return failure is null;
-            },
-        };
-
-        try
-        {
-            await ssl.AuthenticateAsClientAsync(options, cancellationToken);
-            return ssl;
-        }
-        catch (Exception ex) when (ex is AuthenticationException or IOException)
-        {
-            await ssl.DisposeAsync();
-            var reason = failure is not null ? $"server certificate rejected: {failure}" : $"TLS handshake failed: {ex.Message}";
-            throw new ConnectException(ConnectError.TlsFailure, reason, ex);
-        }
     }
 }

@@ -14,7 +14,7 @@ public readonly record struct ProtocolReadResult<T>(T Message, bool IsCompleted)
 /// Not thread-safe: one reader per pipe.
 /// </summary>
 /// <typeparam name="T">The message type.</typeparam>
-public sealed class ProtocolReader<T>
+public sealed class ProtocolReader<T> : IInputHolder
 {
     private readonly PipeReader _input;
     private readonly IMessageReader<T> _reader;
@@ -35,6 +35,18 @@ public sealed class ProtocolReader<T>
         _input = input ?? throw new ArgumentNullException(nameof(input));
         _reader = reader ?? throw new ArgumentNullException(nameof(reader));
         _onMessage = onMessage;
+        (input as CountingPipeReader)?.Attach(this);
+    }
+
+    // A TLS upgrade (STARTTLS) takes the bytes after the last message handed out: they belong to the handshake,
+    // and must never be parsed here as if they had arrived encrypted.
+    void IInputHolder.ReleaseInput()
+    {
+        if (_hasBuffer)
+        {
+            _input.AdvanceTo(_buffer.Start);
+            _hasBuffer = false;
+        }
     }
 
     /// <summary>How many messages have been read.</summary>

@@ -38,6 +38,23 @@ public sealed class ListenerOptions
     public X509Certificate2? Certificate { get; set; }
 
     /// <summary>
+    /// Connections start in the clear even though <see cref="Certificate"/> is set: the handler upgrades one with
+    /// <see cref="SwitchboardConnection.StartServerEncryptionAsync(CancellationToken)"/> after its STARTTLS line.
+    /// Default: false (TLS from the first byte).
+    /// </summary>
+    public bool StartTls { get; set; }
+
+    /// <summary>The lowest TLS version accepted: <see cref="TlsVersion.Tls12"/> by default.</summary>
+    public TlsVersion MinimumTlsVersion { get; set; } = TlsVersion.Tls12;
+
+    /// <summary>
+    /// CA certificates that client certificates must chain to. When set, every TLS client must present a
+    /// certificate issued under one of them, or the handshake fails; null (the default) asks for none. Load them
+    /// with <see cref="LoadCertificateAuthorities"/>.
+    /// </summary>
+    public X509Certificate2Collection? ClientCertificateAuthorities { get; set; }
+
+    /// <summary>
     /// The most connections open at once on this listener: 10,000 by default. Connections beyond it are closed
     /// at once, after <see cref="RejectMessage"/> if one is set.
     /// </summary>
@@ -76,7 +93,7 @@ public sealed class ListenerOptions
     public int MaxPendingHandshakes { get; set; } = 256;
 
     /// <summary>The transport this listener gives its connections.</summary>
-    public TransportKind TransportKind => EndPoint is UnixDomainSocketEndPoint ? TransportKind.Unix : Certificate is null ? TransportKind.Tcp : TransportKind.Tls;
+    public TransportKind TransportKind => EndPoint is UnixDomainSocketEndPoint ? TransportKind.Unix : Certificate is null || StartTls ? TransportKind.Tcp : TransportKind.Tls;
 
     /// <summary>Loads a certificate and its private key from PEM files (as written by <c>openssl req -x509</c>).</summary>
     public static X509Certificate2 LoadPemCertificate(string certificateFile, string keyFile)
@@ -85,6 +102,10 @@ public sealed class ListenerOptions
         // SslStream on Linux needs the key in an exportable form; a PKCS#12 round trip gives it one.
         return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
+
+    /// <summary>Loads CA certificates from a PEM file (or a PKCS#12 bundle), for <see cref="ClientCertificateAuthorities"/>.</summary>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The file holds no certificate.</exception>
+    public static X509Certificate2Collection LoadCertificateAuthorities(string file) => CertificateValidation.LoadCertificates(file);
 
     /// <summary>Loads a certificate with its private key from a PFX/PKCS#12 file.</summary>
     public static X509Certificate2 LoadPfxCertificate(string pfxFile, string? password)

@@ -37,7 +37,7 @@ public sealed partial class SwitchboardListener
             socket.NoDelay = true;
         }
 
-        if (_certificate is not null)
+        if (_certificate is not null && !_options.StartTls)
         {
             var secured = await HandshakeAsync(socket, stream);
             if (secured is null)
@@ -50,6 +50,11 @@ public sealed partial class SwitchboardListener
 
         var connection = SwitchboardConnection.Create(_options.Connection, ConnectionState.Unconnected);
         connection.Attach(new SocketTransport(socket, stream), _options.TransportKind, _options.InlineScheduling);
+        if (_options.StartTls && _certificate is not null)
+        {
+            connection.ServerHandshake = UpgradeAsync;
+        }
+
         string? why = null;
         var full = false;
         lock (_gate)
@@ -113,32 +118,64 @@ public sealed partial class SwitchboardListener
             return null;
         }
 
-        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdownCts.Token);
         deadline.CancelAfter(_options.HandshakeTimeout);
         try
         {
-            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-            {
-                // Read once per handshake: a certificate replaced meanwhile applies from the next one.
-                ServerCertificate = Volatile.Read(ref _certificate),
-                EnabledSslProtocols = SslProtocols.None,
-            }, deadline.Token);
-            return ssl;
+            // Read once per handshake: a certificate replaced meanwhile applies from the next one.
+            return await ServerTlsHandshake.AuthenticateAsync(stream, Volatile.Read(ref _certificate)!, _options, deadline.Token);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException or ObjectDisposedException)
         {
             var reason = ex is OperationCanceledException
                 ? $"no handshake within {_options.HandshakeTimeout.TotalSeconds:0.###} s"
                 : ex.Message;
-            Log.HandshakeFailed(_logger, peer, reason);
-            await ssl.DisposeAsync();
+            LogHandshakeFailure(peer, ex, reason);
             socket.Dispose();
             return null;
         }
         finally
         {
             Interlocked.Decrement(ref _pendingHandshakes);
+        }
+    }
+
+    /// <summary>
+    /// The server side of a STARTTLS upgrade: the same certificate, policy and deadline as a handshake on accept.
+    /// A failure is logged here and thrown to the handler, which decides what becomes of the connection.
+    /// </summary>
+    private async Task<SslStream> UpgradeAsync(Stream stream, string peer, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdownCts.Token, cancellationToken);
+        deadline.CancelAfter(_options.HandshakeTimeout);
+        try
+        {
+            return await ServerTlsHandshake.AuthenticateAsync(stream, Volatile.Read(ref _certificate)!, _options, deadline.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var reason = $"no handshake within {_options.HandshakeTimeout.TotalSeconds:0.###} s";
+            Log.HandshakeFailed(_logger, peer, reason);
+            throw new AuthenticationException(reason, ex);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            LogHandshakeFailure(peer, ex, ex.Message);
+            throw;
+        }
+    }
+
+    // A refused client certificate is an operator's business (a user locked out, an expired certificate); other
+    // handshake failures are mostly scanners and stay at debug level.
+    private void LogHandshakeFailure(string peer, Exception error, string reason)
+    {
+        if (error is ClientCertificateRefusedException)
+        {
+            Log.ClientCertificateRefused(_logger, peer, reason);
+        }
+        else
+        {
+            Log.HandshakeFailed(_logger, peer, reason);
         }
     }
 

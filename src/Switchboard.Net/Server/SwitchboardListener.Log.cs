@@ -21,6 +21,9 @@ public sealed partial class SwitchboardListener
         [LoggerMessage(7, LogLevel.Debug, "TLS handshake with {Peer} failed: {Reason}")]
         public static partial void HandshakeFailed(ILogger logger, string peer, string reason);
 
+        [LoggerMessage(9, LogLevel.Information, "Refused {Peer}: {Reason}")]
+        public static partial void ClientCertificateRefused(ILogger logger, string peer, string reason);
+
         [LoggerMessage(8, LogLevel.Warning, "Closed {Peer} before its TLS handshake: {Limit} handshakes already in progress")]
         public static partial void HandshakeRefused(ILogger logger, string peer, int limit);
     }

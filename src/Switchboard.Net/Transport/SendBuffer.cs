@@ -36,6 +36,7 @@ internal sealed class SendBuffer
     private bool _completed;
     private string? _completedReason;
     private TaskCompletionSource? _spaceAvailable;
+    private TaskCompletionSource? _empty;
     private CountingWriter? _counter;
 
     /// <param name="limit">Bytes queued beyond which the buffer counts as full.</param>
@@ -138,6 +139,24 @@ internal sealed class SendBuffer
         }
     }
 
+    /// <summary>
+    /// Completes when everything queued so far has been handed to the socket (or the drain loop ended), so a
+    /// protocol can change what lies under the socket (a STARTTLS upgrade) between two messages.
+    /// </summary>
+    public Task WhenSentAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_queued == 0 || Volatile.Read(ref _drained).IsCompleted && _pipe is not null)
+            {
+                return Task.CompletedTask;
+            }
+
+            _empty ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _empty.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>No more writes; the drain loop sends what is queued, shuts the send side and ends.</summary>
     /// <param name="reason">Why, for the exception later senders get.</param>
     /// <param name="graceful">
@@ -203,6 +222,7 @@ internal sealed class SendBuffer
     private void Release(long bytes)
     {
         TaskCompletionSource? toSignal = null;
+        TaskCompletionSource? empty = null;
         lock (_gate)
         {
             _queued -= bytes;
@@ -211,9 +231,16 @@ internal sealed class SendBuffer
                 toSignal = _spaceAvailable;
                 _spaceAvailable = null;
             }
+
+            if (_queued == 0)
+            {
+                empty = _empty;
+                _empty = null;
+            }
         }
 
         toSignal?.TrySetResult();
+        empty?.TrySetResult();
     }
 
     private async Task DrainAsync(PipeReader reader)
@@ -252,6 +279,12 @@ internal sealed class SendBuffer
         }
 
         await reader.CompleteAsync();
+        lock (_gate)
+        {
+            _empty?.TrySetResult();
+            _empty = null;
+        }
+
         if (error is null)
         {
             await _target.ShutdownSendAsync();

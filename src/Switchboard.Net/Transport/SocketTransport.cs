@@ -19,11 +19,13 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
     // Reads wait for data with a zero-byte read before renting a buffer, so an idle connection holds none.
     private const int ReadBufferSize = 64 * 1024;
 
-    private readonly Stream _stream;
-    private readonly SslStream? _tls;
+    private Stream _stream;
+    private SslStream? _tls;
+    private TaskCompletionSource? _sendGate;
     private List<ArraySegment<byte>>? _gather;
     private string? _abortReason;
     private int _disposed;
+    private bool _sendShutDown;
 
     public SocketTransport(Socket socket, Stream stream)
     {
@@ -34,10 +36,13 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
         // connection to report later, not a reason to fail the connect.
         LocalEndPoint = TryGetEndPoint(() => socket.LocalEndPoint);
         RemoteEndPoint = TryGetEndPoint(() => socket.RemoteEndPoint);
-        Input = PipeReader.Create(_tls is null ? new ReadAheadStream(stream) : stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true));
+        Input = CreateInput(_tls is null ? new ReadAheadStream(stream) : stream);
     }
 
-    public PipeReader Input { get; }
+    public PipeReader Input { get; private set; }
+
+    /// <summary>The TLS session, once there is one (from the start, or after <see cref="UpgradeAsync"/>).</summary>
+    public SslStream? Tls => Volatile.Read(ref _tls);
 
     public Socket Socket { get; }
 
@@ -59,6 +64,15 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
             return new ConnectionAbortedException(reason, error);
         }
 
+        if (Tls is { } tls && error is not TlsAlertException && TlsAlerts.Received(error) is { } alert)
+        {
+            // With TLS 1.3 a server turns down a client certificate after the client's handshake has completed: the
+            // client learns it here, on its first read.
+            return !tls.IsServer && TlsAlerts.RejectsCertificate(alert)
+                ? new ClientCertificateRejectedException(TlsAlerts.DescribeRejection(alert, tls.LocalCertificate is not null), alert, error)
+                : new TlsAlertException(alert, $"the peer ended the TLS session with alert {TlsAlerts.Name(alert)}", error);
+        }
+
         return error switch
         {
             IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset } se }
@@ -68,9 +82,33 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// For a connection that ended (cleanly, or with <paramref name="cause"/>) before any byte arrived: a
+    /// rejected client certificate, when that is what it must have been. A TLS 1.3 server that turns down the
+    /// client's certificate after the client's handshake completed, and sends no alert, just closes; a close
+    /// before any byte, right after a handshake in which it asked for a certificate, is read as that.
+    /// </summary>
+    public Exception? EndedBeforeData(Exception? cause)
+    {
+        // A server that closes because we closed first (our close_notify and FIN) is answering us, not rejecting us.
+        if (cause is TlsAlertException or ClientCertificateRejectedException or ConnectionAbortedException || Volatile.Read(ref _sendShutDown)
+            || Tls is not ClientSslStream tls || !(tls.CertificateRequested || tls.PresentedCertificate) || tls.SslProtocol != System.Security.Authentication.SslProtocols.Tls13)
+        {
+            return null;
+        }
+
+        return new ClientCertificateRejectedException(TlsAlerts.DescribeRejection(null, tls.PresentedCertificate), null, cause);
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(ReadOnlySequence<byte> data)
     {
+        if (Volatile.Read(ref _sendGate) is { } gate)
+        {
+            // A TLS upgrade is under way: what was queued after it began leaves encrypted, once it is done.
+            await gate.Task;
+        }
+
         if (_tls is not null)
         {
             foreach (var segment in data)
@@ -134,8 +172,37 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Puts TLS under a connection that was plain so far (STARTTLS). The caller has made sure everything queued
+    /// before has been sent and nothing is being read; <paramref name="early"/> holds what was received past the
+    /// STARTTLS line, which the handshake reads first. Sends that come meanwhile wait and go out encrypted.
+    /// </summary>
+    public async Task UpgradeAsync(byte[] early, Func<Stream, CancellationToken, Task<SslStream>> handshake, CancellationToken cancellationToken)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _sendGate, gate);
+        try
+        {
+            // The old reader leaves the stream open (and has handed over what it held): TLS reads it from here on.
+            await Input.CompleteAsync();
+            var ssl = await handshake(early.Length == 0 ? _stream : new PrefixedStream(early, _stream), cancellationToken);
+            _stream = ssl;
+            Input = CreateInput(ssl);
+            Volatile.Write(ref _tls, ssl);
+        }
+        finally
+        {
+            Volatile.Write(ref _sendGate, null);
+            gate.TrySetResult();
+        }
+    }
+
+    private static PipeReader CreateInput(Stream stream)
+        => PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true));
+
     public async ValueTask ShutdownSendAsync()
     {
+        Volatile.Write(ref _sendShutDown, true);
         if (_tls is not null)
         {
             try

@@ -142,7 +142,7 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
         TransportKind = kind;
         LocalEndPoint = transport.LocalEndPoint;
         RemoteEndPoint = transport.RemoteEndPoint;
-        _input = new CountingPipeReader(transport.Input, transport.Translate);
+        _input = new CountingPipeReader(transport.Input, transport.Translate, transport.EndedBeforeData);
         // The drain loop starts with the first send (or the close): see SendBuffer.
         transport.Failed = error => MarkClosed($"send failed: {error.Message}");
         _outbound = new SendBuffer(_options.MaxOutboundBufferSize, transport, inlineSends);

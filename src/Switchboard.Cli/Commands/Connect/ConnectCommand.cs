@@ -18,6 +18,10 @@ internal static class ConnectCommand
         // listener open) belongs to listen, where it is accepted and is the default anyway.
         var insecure = new Option<bool>("--insecure", "-k") { Description = "Accept any server certificate (testing only; never the default)." };
         var sni = new Option<string?>("--sni") { Description = "Server name to send and to check the certificate against (default: HOST)." };
+        var startTls = new Option<bool>("--starttls") { Description = "Connect in the clear, then upgrade to TLS with the SMTP-style STARTTLS exchange (greeting, EHLO, STARTTLS; see docs/SECURITY.md); the TLS flags apply as with --tls." };
+        var tlsMin = TlsFlags.MinimumVersionOption();
+        var clientCert = new Option<FileInfo?>("--cert") { Description = "Client certificate to present when the server asks for one: PEM (with --key) or PFX/PKCS#12." };
+        var clientKey = new Option<FileInfo?>("--key") { Description = "PEM private key of --cert." };
         var udp = new Option<bool>("--udp", "-u") { Description = "Send each stdin line as a UDP datagram and print the datagrams that come back." };
         var broadcast = new Option<bool>("--broadcast") { Description = "With --udp: allow sending to a broadcast address such as 127.255.255.255 (off by default)." };
         var ttl = CliValues.OptionalNumberOption("--ttl", "With --udp: hops a multicast datagram may cross, 0 to 255 (system default 1: this link only).", 0, 255);
@@ -35,7 +39,7 @@ internal static class ConnectCommand
         var hex = new Option<bool>("--hex", "-x") { Description = "Read stdin as hex text and show received bytes as a hex dump." };
         var command = new Command("connect", "Connect to a server: stdin goes to the socket, the socket goes to stdout. End of stdin half-closes and waits for the peer.\n" + ExitCodes.Help)
         {
-            target, port, unix, tls, ca, insecure, sni, udp, broadcast, ttl, noLoopback, proxy, noProxy, timeout, idle, crlf, hex,
+            target, port, unix, tls, ca, insecure, sni, startTls, tlsMin, clientCert, clientKey, udp, broadcast, ttl, noLoopback, proxy, noProxy, timeout, idle, crlf, hex,
         };
 
         CliValues.AddValidator(command, result =>
@@ -51,9 +55,38 @@ internal static class ConnectCommand
                 result.AddError(error);
             }
 
-            if (!result.GetValue(tls) && (result.GetValue(ca) is not null || result.GetValue(insecure) || result.GetValue(sni) is not null))
+            var anyTls = result.GetValue(tls) || result.GetValue(startTls);
+            if (result.GetValue(tls) && result.GetValue(startTls))
             {
-                result.AddError("--ca, --insecure and --sni need --tls");
+                result.AddError("give --tls (TLS from the first byte) or --starttls (TLS after the STARTTLS exchange), not both");
+            }
+
+            if (!anyTls && (result.GetValue(ca) is not null || result.GetValue(insecure) || result.GetValue(sni) is not null))
+            {
+                result.AddError("--ca, --insecure and --sni need --tls (or --starttls)");
+            }
+            else if (!anyTls && (result.GetValue(tlsMin) is not null || result.GetValue(clientCert) is not null || result.GetValue(clientKey) is not null))
+            {
+                result.AddError("--tls-min, --cert and --key need --tls or --starttls");
+            }
+
+            if (result.GetValue(startTls) && (hasUnix || result.GetValue(udp)))
+            {
+                result.AddError("--starttls works with TCP HOST PORT only (no --unix, no --udp)");
+            }
+
+            if (result.GetValue(ca) is { } caFile && TlsFlags.CheckCaFile("--ca", caFile.FullName) is { } caError)
+            {
+                result.AddError(caError);
+            }
+
+            if (result.GetValue(clientKey) is not null && result.GetValue(clientCert) is null)
+            {
+                result.AddError("--key needs --cert");
+            }
+            else if (result.GetValue(clientCert) is { } certFile && TlsFlags.CheckCertificate("--cert", certFile.FullName, result.GetValue(clientKey)?.FullName) is { } certError)
+            {
+                result.AddError(certError);
             }
 
             if (result.GetValue(udp) && (hasUnix || result.GetValue(tls)))
@@ -97,8 +130,16 @@ internal static class ConnectCommand
                 address?.Host,
                 address?.Port ?? 0,
                 result.GetValue(unix),
-                result.GetValue(tls)
-                    ? new ClientTlsOptions { CaFile = result.GetValue(ca)?.FullName, Insecure = result.GetValue(insecure), ServerName = result.GetValue(sni) }
+                result.GetValue(tls) || result.GetValue(startTls)
+                    ? new ClientTlsOptions
+                    {
+                        CaFile = result.GetValue(ca)?.FullName,
+                        Insecure = result.GetValue(insecure),
+                        ServerName = result.GetValue(sni),
+                        MinimumVersion = result.GetValue(tlsMin) ?? TlsVersion.Tls12,
+                        // Checked by the validator above: it loads.
+                        ClientCertificate = result.GetValue(clientCert) is { } certFile ? TlsFlags.Load(certFile.FullName, result.GetValue(clientKey)?.FullName) : null,
+                    }
                     : null,
                 result.GetValue(udp),
                 new UdpSetting(result.GetValue(broadcast), result.GetValue(ttl), result.GetValue(noLoopback)),
@@ -107,14 +148,15 @@ internal static class ConnectCommand
                 result.GetValue(crlf),
                 result.GetValue(hex),
                 result.GetValue(idle),
-                result.GetValue(GlobalOptions.Verbose));
+                result.GetValue(GlobalOptions.Verbose),
+                result.GetValue(startTls));
             return settings.Udp ? UdpConnect.RunAsync(settings) : StreamConnect.RunAsync(settings);
         });
         return command;
     }
 }
 
-internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, UdpSetting UdpOptions, ProxySetting Proxy, TimeSpan Timeout, bool Crlf, bool Hex, TimeSpan? IdleTimeout = null, bool Verbose = false);
+internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, UdpSetting UdpOptions, ProxySetting Proxy, TimeSpan Timeout, bool Crlf, bool Hex, TimeSpan? IdleTimeout = null, bool Verbose = false, bool StartTls = false);
 
 /// <summary>The UDP switches of <c>connect --udp</c>: broadcast permission, multicast TTL and loopback.</summary>
 internal sealed record UdpSetting(bool Broadcast, int? MulticastTimeToLive, bool NoLoopback);

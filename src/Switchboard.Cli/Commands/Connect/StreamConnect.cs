@@ -11,7 +11,8 @@ internal static class StreamConnect
     public static async Task<int> RunAsync(ConnectSettings settings)
     {
         using var signal = new ShutdownSignal();
-        var options = new ClientOptions { ConnectTimeout = settings.Timeout, Tls = settings.Tls };
+        // With --starttls the connection starts in the clear; the TLS settings apply at the upgrade.
+        var options = new ClientOptions { ConnectTimeout = settings.Timeout, Tls = settings.StartTls ? null : settings.Tls };
         if (settings.Unix is null)
         {
             try
@@ -40,6 +41,12 @@ internal static class StreamConnect
         catch (OperationCanceledException)
         {
             return ExitCodes.Stopped;
+        }
+
+        if (settings.StartTls && await StartTlsAsync(connection, settings, signal.Token) is { } failed)
+        {
+            await connection.DisposeAsync();
+            return failed;
         }
 
         if (settings.Verbose)
@@ -76,6 +83,44 @@ internal static class StreamConnect
             }
 
             return exit;
+        }
+    }
+
+    /// <summary>The STARTTLS exchange and the upgrade; null when TLS is up, else the exit code (the reason is printed).</summary>
+    private static async Task<int?> StartTlsAsync(SwitchboardConnection connection, ConnectSettings settings, CancellationToken cancellationToken)
+    {
+        // The exchange has its own deadline, the connect timeout: a server that never answers must not hang us.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.Timeout);
+        try
+        {
+            if (await StartTlsDialogue.ClientAsync(connection, settings.Verbose ? Console.Error : null, deadline.Token) is { } refused)
+            {
+                await Console.Error.WriteLineAsync($"switchboard connect: STARTTLS failed: {refused}");
+                return ExitCodes.TlsFailure;
+            }
+
+            await connection.StartClientEncryptionAsync(settings.Tls!, deadline.Token);
+            return null;
+        }
+        catch (ConnectException ex)
+        {
+            await Console.Error.WriteLineAsync($"switchboard connect: {ex.Message}");
+            return ExitCodes.For(ex.Error);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"switchboard connect: STARTTLS failed: no answer within {Durations.Format(settings.Timeout)}");
+            return ExitCodes.TimedOut;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Stopped;
+        }
+        catch (Exception ex) when (ex is IOException or Net.Framing.FramingException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            await Console.Error.WriteLineAsync($"switchboard connect: STARTTLS failed: {ex.Message}");
+            return ExitCodes.ConnectionLost;
         }
     }
 
@@ -116,6 +161,12 @@ internal static class StreamConnect
                     return ExitCodes.Ok;
                 }
             }
+        }
+        catch (ClientCertificateRejectedException ex)
+        {
+            // With TLS 1.3 the server judges our certificate after our handshake completed: this is where it says no.
+            await Console.Error.WriteLineAsync($"switchboard connect: {ex.Message}");
+            return ExitCodes.TlsFailure;
         }
         catch (IOException ex)
         {

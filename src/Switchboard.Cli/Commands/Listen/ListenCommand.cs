@@ -25,6 +25,9 @@ internal static class ListenCommand
         var tls = new Option<bool>("--tls", "--ssl") { Description = "Speak TLS (needs --cert and --key). --ssl is the same (ncat's name)." };
         var cert = new Option<FileInfo?>("--cert") { Description = "Server certificate: PEM (with --key) or PFX/PKCS#12." };
         var key = new Option<FileInfo?>("--key") { Description = "PEM private key of --cert." };
+        var startTls = new Option<bool>("--starttls") { Description = "Take clients in the clear and upgrade each to TLS after an SMTP-style STARTTLS exchange (needs --cert; openssl s_client -starttls smtp and connect --starttls speak it)." };
+        var tlsMin = TlsFlags.MinimumVersionOption();
+        var clientCa = new Option<FileInfo?>("--client-ca") { Description = "Require a client certificate issued by a CA in this PEM file (with --tls or --starttls); others are refused in the handshake." };
         var udp = new Option<bool>("--udp", "-u") { Description = "Listen for UDP datagrams instead of TCP connections." };
         var mode = CliValues.ChoiceOption("--mode", "print: show what clients send, send stdin to all; echo: send every byte back; relay: each line goes to all other clients.", "print", ["print", "echo", "relay"], "-m");
         var maxConns = CliValues.IntOption("--max-conns", "Most connections open at once; more are turned away.", 1, 1_000_000, 1000);
@@ -36,7 +39,7 @@ internal static class ListenCommand
         var join = new Option<string[]>("--join") { Description = "With --udp: join this IPv4 or IPv6 multicast group (repeatable). Binds the any address of its family unless --host is given." };
         var command = new Command("listen", "Listen for connections (the Qt server window, in a terminal): print, echo or relay. Many clients at once, until Ctrl-C.\n" + ExitCodes.Help)
         {
-            portArgument, port, host, unix, tls, cert, key, udp, mode, maxConns, idle, keepOpen, hex, join,
+            portArgument, port, host, unix, tls, cert, key, startTls, tlsMin, clientCa, udp, mode, maxConns, idle, keepOpen, hex, join,
         };
 
         CliValues.AddValidator(command, result =>
@@ -60,6 +63,25 @@ internal static class ListenCommand
             if (result.GetValue(tls) && result.GetValue(cert) is null)
             {
                 result.AddError("--tls needs --cert (and --key for a PEM certificate)");
+            }
+
+            var anyTls = result.GetValue(tls) || result.GetValue(startTls);
+            if (result.GetValue(tls) && result.GetValue(startTls))
+            {
+                result.AddError("give --tls (TLS from the first byte) or --starttls (TLS after the STARTTLS exchange), not both");
+            }
+            else if (result.GetValue(startTls) && (result.GetValue(cert) is null || hasUnix || result.GetValue(udp)))
+            {
+                result.AddError("--starttls needs --cert (and --key for a PEM certificate) and a TCP --port (no --unix, no --udp)");
+            }
+
+            if (!anyTls && (result.GetValue(clientCa) is not null || result.GetValue(tlsMin) is not null))
+            {
+                result.AddError("--client-ca and --tls-min need --tls or --starttls");
+            }
+            else if (result.GetValue(clientCa) is { } caFile && TlsFlags.CheckCaFile("--client-ca", caFile.FullName) is { } caError)
+            {
+                result.AddError(caError);
             }
 
             foreach (var file in new[] { result.GetValue(cert), result.GetValue(key) })
@@ -99,7 +121,7 @@ internal static class ListenCommand
                 result.GetValue(port) ?? result.GetValue(portArgument),
                 result.GetValue(host)!,
                 result.GetValue(unix),
-                result.GetValue(tls) ? result.GetValue(cert) : null,
+                result.GetValue(tls) || result.GetValue(startTls) ? result.GetValue(cert) : null,
                 result.GetValue(key),
                 result.GetValue(udp),
                 Enum.Parse<ListenMode>(result.GetValue(mode)!, ignoreCase: true),
@@ -107,7 +129,8 @@ internal static class ListenCommand
                 result.GetValue(hex),
                 MulticastGroups.Parse(result.GetValue(join) ?? []),
                 result.GetResult(host) is { Implicit: false },
-                result.GetValue(idle));
+                result.GetValue(idle),
+                new ListenTls(result.GetValue(startTls), result.GetValue(tlsMin) ?? TlsVersion.Tls12, result.GetValue(clientCa)?.FullName));
             if (!settings.Udp && settings.Mode is ListenMode.Echo or ListenMode.Relay)
             {
                 // Before the first socket operation of the process: the runtime reads this only once.
@@ -168,4 +191,7 @@ internal static class ListenCommand
         : $"{name} '{host}' is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or ::)";
 }
 
-internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, IReadOnlyList<IPAddress> Join, bool HostGiven, TimeSpan? IdleTimeout = null);
+internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, IReadOnlyList<IPAddress> Join, bool HostGiven, TimeSpan? IdleTimeout = null, ListenTls? Tls = null);
+
+/// <summary>The TLS policy of <c>listen</c>: STARTTLS instead of TLS from the first byte, the version floor, client CAs.</summary>
+internal sealed record ListenTls(bool StartTls, TlsVersion MinimumVersion, string? ClientCaFile);

@@ -23,9 +23,13 @@ internal static class TcpListen
         options.RejectMessage = "server full\n"u8.ToArray();
         if (settings.Cert is { } cert)
         {
-            options.Certificate = settings.Key is { } key
-                ? ListenerOptions.LoadPemCertificate(cert.FullName, key.FullName)
-                : ListenerOptions.LoadPfxCertificate(cert.FullName, null);
+            options.Certificate = TlsFlags.Load(cert.FullName, settings.Key?.FullName);
+            if (settings.Tls is { } tls)
+            {
+                options.StartTls = tls.StartTls;
+                options.MinimumTlsVersion = tls.MinimumVersion;
+                options.ClientCertificateAuthorities = tls.ClientCaFile is { } ca ? ListenerOptions.LoadCertificateAuthorities(ca) : null;
+            }
         }
 
         var output = new StdoutWriter();
@@ -37,13 +41,18 @@ internal static class TcpListen
             ListenMode.Relay => (c, ct) => RelayAsync(c, registry, logger, ct),
             _ => (c, ct) => PrintAsync(c, settings.Hex, output, logger, ct),
         };
+        if (options.StartTls)
+        {
+            handler = StartTlsDialogue.Server(handler, logger);
+        }
+
         if (settings.IdleTimeout is { } limit)
         {
             handler = WithIdleTimeout(handler, limit, logger);
         }
 
         await using var listener = await SwitchboardListener.StartAsync(options, handler, loggerFactory, registry, cancellationToken);
-        await Console.Error.WriteLineAsync($"listening on {DescribeKind(listener.TransportKind)} {SwitchboardConnection.DescribeEndPoint(listener.BoundEndPoint)} (mode {settings.Mode.ToString().ToLowerInvariant()})");
+        await Console.Error.WriteLineAsync($"listening on {(options.StartTls ? "starttls" : DescribeKind(listener.TransportKind))} {SwitchboardConnection.DescribeEndPoint(listener.BoundEndPoint)} (mode {settings.Mode.ToString().ToLowerInvariant()})");
         if (settings.Mode == ListenMode.Print)
         {
             _ = Task.Run(() => StdinToAllAsync(registry, settings.Hex, logger, cancellationToken), CancellationToken.None);

@@ -16,6 +16,9 @@ internal static class ServeCommand
         var tlsPort = Infrastructure.CliValues.PortOption("--tls-port", "Also listen with TLS on this port (needs --cert and --key)", allowZero: true);
         var cert = new Option<string?>("--cert") { Description = "PEM certificate for TLS" };
         var key = new Option<string?>("--key") { Description = "PEM private key for TLS" };
+        var clientCa = new Option<string?>("--client-ca") { Description = "With --tls-port: require client certificates issued by a CA in this PEM file (Chat:ClientCaFile)" };
+        var tlsMin = Infrastructure.TlsFlags.MinimumVersionOption();
+        tlsMin.Description = "Lowest TLS version the TLS listener accepts: 1.2 (default) or 1.3 (Chat:TlsMinVersion)";
         var unix = new Option<string?>("--unix") { Description = "Also listen on this Unix socket path" };
         var data = new Option<string?>("--data") { Description = "Directory of the chat database (default $XDG_DATA_HOME/switchboard or ~/.local/share/switchboard)" };
         var oper = new Option<string?>("--oper-secret") { Description = "Secret for /oper (also SWITCHBOARD_OPER_SECRET or Chat:OperatorSecret)" };
@@ -26,7 +29,7 @@ internal static class ServeCommand
         var config = new Option<string?>("--config") { Description = "An appsettings file to read, above appsettings.json (next to the binary, then in the current directory) and below SWITCHBOARD_* variables" };
         var command = new Command("serve", "Run the chat server (TCP 127.0.0.1:8899 by default; nc and telnet can talk to it). Settings also come from appsettings.json and SWITCHBOARD_* environment variables.")
         {
-            host, port, noTcp, tlsPort, cert, key, unix, data, oper, operFile, postgres, node, idle, config,
+            host, port, noTcp, tlsPort, cert, key, clientCa, tlsMin, unix, data, oper, operFile, postgres, node, idle, config,
         };
 
         var web = ServeWebConsole.AddTo(command);
@@ -57,6 +60,8 @@ internal static class ServeCommand
 
             options.CertificateFile = parse.GetValue(cert) ?? options.CertificateFile;
             options.KeyFile = parse.GetValue(key) ?? options.KeyFile;
+            options.ClientCaFile = parse.GetValue(clientCa) ?? options.ClientCaFile;
+            options.TlsMinVersion = parse.GetValue(tlsMin) is { } minimum ? Net.TlsVersions.Describe(minimum) : options.TlsMinVersion;
             options.UnixSocketPath = parse.GetValue(unix) ?? options.UnixSocketPath;
             options.DataDirectory = parse.GetValue(data) ?? options.DataDirectory;
             options.OperatorSecret = parse.GetValue(oper) ?? options.OperatorSecret;

@@ -111,6 +111,23 @@ internal static class ServeSettingsCheck
             }
         }
 
+        if (!string.IsNullOrEmpty(o.ClientCaFile))
+        {
+            var flag = Name(nameof(o.ClientCaFile), "--client-ca");
+            Require(o.TlsPort is not null, $"{flag} needs --tls-port (client certificates are asked for in TLS)");
+            if (TlsFlags.CheckCaFile(flag, o.ClientCaFile) is { } caError)
+            {
+                problems.Add(caError);
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.TlsMinVersion))
+        {
+            var flag = Name(nameof(o.TlsMinVersion), "--tls-min");
+            Require(Net.TlsVersions.TryParse(o.TlsMinVersion, out _), $"{flag} must be 1.2 or 1.3, not '{o.TlsMinVersion}'");
+            Require(o.TlsPort is not null, $"{flag} needs --tls-port");
+        }
+
         Require(!string.IsNullOrWhiteSpace(o.DataDirectory), $"{Name(nameof(o.DataDirectory), "--data")} must name a directory");
         Require(!File.Exists(o.DataDirectory), $"--data {o.DataDirectory} is a file, not a directory (Chat:DataDirectory)");
         if (!string.IsNullOrEmpty(o.OperatorSecretFile))
