@@ -52,6 +52,7 @@ public sealed partial class SwitchboardListener
         connection.Attach(new SocketTransport(socket, stream), _options.TransportKind, _options.InlineScheduling);
         string? why = null;
         var full = false;
+        var tags = _metricTags;
         lock (_gate)
         {
             if (_closing)
@@ -71,10 +72,12 @@ public sealed partial class SwitchboardListener
 
         if (why is not null)
         {
+            NetMetrics.Refused(tags, full ? "limit" : "shutdown");
             await RejectAsync(connection, why, full);
             return;
         }
 
+        NetMetrics.Accepted(connection, tags);
         try
         {
             await _handler(connection, _shutdownCts.Token);
@@ -91,6 +94,7 @@ public sealed partial class SwitchboardListener
         {
             Connections.Remove(connection);
             await connection.DisposeAsync();
+            NetMetrics.Ended(connection);
             lock (_gate)
             {
                 if (--_active == 0 && _shutdownCts.IsCancellationRequested)
@@ -109,6 +113,7 @@ public sealed partial class SwitchboardListener
         {
             Interlocked.Decrement(ref _pendingHandshakes);
             Log.HandshakeRefused(_logger, peer, _options.MaxPendingHandshakes);
+            NetMetrics.Refused(_metricTags, "handshake_limit");
             socket.Dispose();
             return null;
         }
@@ -132,6 +137,7 @@ public sealed partial class SwitchboardListener
                 ? $"no handshake within {_options.HandshakeTimeout.TotalSeconds:0.###} s"
                 : ex.Message;
             Log.HandshakeFailed(_logger, peer, reason);
+            NetMetrics.Refused(_metricTags, "handshake_failed");
             await ssl.DisposeAsync();
             socket.Dispose();
             return null;
