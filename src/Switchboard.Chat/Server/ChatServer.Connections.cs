@@ -144,6 +144,7 @@ public sealed partial class ChatServer
             if (!bucket.TryTake())
             {
                 dropped++;
+                _metrics.RateLimited();
                 if (dropped >= Options.FloodDisconnectAfter)
                 {
                     return await CloseForAsync(session, "flood", $"{dropped} lines over the rate limit; closing", "flood", shutdown);

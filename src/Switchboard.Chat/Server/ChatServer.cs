@@ -31,6 +31,7 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly RoomRegistry _rooms;
     private readonly CommandTable _commands;
     private readonly StoreSink _sink;
+    private readonly ChatMetrics _metrics;
     private readonly List<SwitchboardListener> _listeners = [];
     private readonly Lock _subscribersGate = new();
     private ChatEventSubscription[] _subscribers = [];
@@ -47,6 +48,7 @@ public sealed partial class ChatServer : IAsyncDisposable
         _commands = CommandTable.CreateDefault(options);
         _rooms = new RoomRegistry(options.MaxRooms, options.MaxRoomsPerAddressPerMinute);
         _sink = new StoreSink(this);
+        _metrics = new ChatMetrics(this);
         _registry.SlowConsumerDropped += (connection, reason) =>
         {
             Log.SlowConsumer(_logger, connection.ToString(), reason);
@@ -74,8 +76,8 @@ public sealed partial class ChatServer : IAsyncDisposable
         try
         {
             _store = string.IsNullOrWhiteSpace(Options.Postgres)
-                ? SqliteChatStore.Open(Options.DataDirectory, Options.Durability, _sink, Options.StoreQueueCapacity, _logger)
-                : await PostgresChatStore.OpenAsync(Options.Postgres, Options.NodeName, _sink, Options, _logger, cancellationToken);
+                ? SqliteChatStore.Open(Options.DataDirectory, Options.Durability, _sink, Options.StoreQueueCapacity, _logger, _metrics)
+                : await PostgresChatStore.OpenAsync(Options.Postgres, Options.NodeName, _sink, Options, _logger, cancellationToken, _metrics);
             foreach (var ban in await _store.ReadBansAsync(cancellationToken))
             {
                 _bans[BanKey(ban.Kind, ban.Value)] = ban;
@@ -149,12 +151,17 @@ public sealed partial class ChatServer : IAsyncDisposable
         }
 
         Log.Stopped(_logger, _store?.LastId ?? 0);
+        _metrics.Dispose();
     }
 
     /// <summary>Same as <see cref="StopAsync"/>.</summary>
     public async ValueTask DisposeAsync() => await StopAsync();
 
     internal IChatStore Store => _store ?? throw new InvalidOperationException("the chat server is not started");
+
+    internal long LastMessageId => _store?.LastId ?? 0;
+
+    internal ChatMetrics Metrics => _metrics;
 
     /// <summary>This node's name among the nodes sharing the store ("local" alone).</summary>
     internal string NodeName => string.IsNullOrWhiteSpace(Options.Postgres) ? LocalPresence.NodeName : Options.NodeName;

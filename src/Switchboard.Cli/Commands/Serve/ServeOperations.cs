@@ -11,9 +11,10 @@ internal static class ServeOperations
 {
     public static void Add(WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<ServeMetrics>();
+        // The library's meters (Switchboard.Net: connections, bytes, refusals, drops; Switchboard.Chat: users,
+        // messages, commits), as Prometheus text at /metrics; dotnet-counters reads the same meters live.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ServeMetrics.MeterName, "switchboard.*")
+            .AddMeter(Switchboard.Net.NetMeter.Name, Switchboard.Chat.ChatMeter.Name)
             .AddPrometheusExporter());
         builder.Services.AddSingleton<IStartupFilter, ServeHealth>();
         // Under systemd only (it checks): Type=notify readiness, and journald-friendly console lines.
