@@ -59,7 +59,7 @@ internal static class ServeHost
         // The console is the Qt server window: one line per event on stderr, with the "listening on" lines, as in
         // every other command (stdout is for data, and serve has none).
         builder.Logging.ClearProviders();
-        ConsoleLogging.Configure(builder.Logging);
+        ConsoleLogging.Configure(builder.Logging, builder.Configuration[ConsoleLogging.FormatterKey]);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         // A failed start is reported once, briefly, by Run; the host would add a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);

@@ -20,6 +20,11 @@ internal static class ServeSettingsCheck
     public static IReadOnlyList<string> Check(IConfiguration configuration, Action<ChatServerOptions> overrides)
     {
         var problems = new List<string>();
+        if (!ConsoleLogging.IsKnown(configuration[ConsoleLogging.FormatterKey]))
+        {
+            problems.Add($"{ConsoleLogging.FormatterKey} must be one of {string.Join(", ", ConsoleLogging.Formatters)}, not '{configuration[ConsoleLogging.FormatterKey]}'");
+        }
+
         NormalizeValues(configuration, problems);
         if (problems.Count > 0)
         {
