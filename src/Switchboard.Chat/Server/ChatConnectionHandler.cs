@@ -24,7 +24,8 @@ internal sealed class ChatConnectionHandler(
     CommandTable commands,
     IChatCommandHost host,
     ChatEvents events,
-    Func<IChatStore> store)
+    Func<IChatStore> store,
+    ChatMetrics metrics)
 {
     public async Task HandleAsync(SwitchboardConnection connection, CancellationToken shutdown)
     {
@@ -160,6 +161,7 @@ internal sealed class ChatConnectionHandler(
             if (!bucket.TryTake())
             {
                 dropped++;
+                metrics.RateLimited();
                 if (dropped >= options.FloodDisconnectAfter)
                 {
                     return await CloseForAsync(session, "flood", $"{dropped} lines over the rate limit; closing", "flood", shutdown);

@@ -33,6 +33,7 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly StoreSink _sink;
     private readonly OutboundBudget _budget;
     private readonly WebPostGate _webPosts;
+    private readonly ChatMetrics _metrics;
     private readonly List<SwitchboardListener> _listeners = [];
     private IChatStore? _store;
     private int _state; // 0 new, 1 started, 2 stopping or stopped
@@ -55,7 +56,8 @@ public sealed partial class ChatServer : IAsyncDisposable
         _rooms = new RoomService(new RoomRegistry(options.MaxRooms, options.MaxRoomsPerAddressPerMinute), options, _events, store, nodeName, _logger);
         _delivery = new MessageDelivery(_sessions, _rooms.Registry, _events, store);
         _commandSurface = new CommandSurface(options, _logger, store, _sessions, _rooms, _delivery, _moderation);
-        _connections = new ChatConnectionHandler(options, _logger, _registry, _sessions, _moderation, _rooms, CommandTable.CreateDefault(options), _commandSurface, _events, store);
+        _metrics = new ChatMetrics(this);
+        _connections = new ChatConnectionHandler(options, _logger, _registry, _sessions, _moderation, _rooms, CommandTable.CreateDefault(options), _commandSurface, _events, store, _metrics);
         _budget = new OutboundBudget(options, _sessions, _events, _logger);
         _webPosts = new WebPostGate(options, _moderation);
         _sink = new StoreSink(_delivery, _moderation, _rooms, _sessions, _logger);
@@ -86,8 +88,8 @@ public sealed partial class ChatServer : IAsyncDisposable
         try
         {
             _store = string.IsNullOrWhiteSpace(Options.Postgres)
-                ? SqliteChatStore.Open(Options.DataDirectory, Options.Durability, _sink, Options.StoreQueueCapacity, _logger)
-                : await PostgresChatStore.OpenAsync(Options.Postgres, Options.NodeName, _sink, Options, _logger, cancellationToken);
+                ? SqliteChatStore.Open(Options.DataDirectory, Options.Durability, _sink, Options.StoreQueueCapacity, _logger, _metrics)
+                : await PostgresChatStore.OpenAsync(Options.Postgres, Options.NodeName, _sink, Options, _logger, cancellationToken, _metrics);
             _moderation.Load(await _store.ReadBansAsync(cancellationToken));
             _rooms.Load(await _store.ReadTopicsAsync(cancellationToken));
 
@@ -146,12 +148,21 @@ public sealed partial class ChatServer : IAsyncDisposable
         _events.CompleteAll();
 
         Log.Stopped(_logger, _store?.LastId ?? 0);
+        _metrics.Dispose();
     }
 
     /// <summary>Same as <see cref="StopAsync"/>.</summary>
     public async ValueTask DisposeAsync() => await StopAsync();
 
     internal IChatStore Store => _store ?? throw new InvalidOperationException("the chat server is not started");
+
+    internal long LastMessageId => _store?.LastId ?? 0;
+
+    internal ChatMetrics Metrics => _metrics;
+
+    internal RoomRegistry Rooms => _rooms.Registry;
+
+    internal IEnumerable<ChatSession> AllSessions => _sessions.All;
 
     private IEnumerable<ListenerOptions> BuildListenerOptions()
     {

@@ -35,6 +35,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Channel<List<StoreOperation>> _committed;
     private readonly Task _loop;
     private readonly Task _delivery;
+    private readonly ChatMetrics? _metrics;
     private long _batches;
     private long _operations;
 
@@ -42,8 +43,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// <param name="capacity">How many operations may wait; beyond it producers wait, which slows the senders, not memory.</param>
     /// <param name="deliver">Runs after each commit, in commit order: delivers the batch and completes its operations.</param>
     /// <param name="logger">Where failed commits are reported.</param>
-    public GroupCommitWriter(IStoreCommitter committer, int capacity, Func<IReadOnlyList<StoreOperation>, ValueTask> deliver, ILogger logger)
+    /// <param name="metrics">The chat server's instruments, if any: commit latency, messages, queue depth.</param>
+    public GroupCommitWriter(IStoreCommitter committer, int capacity, Func<IReadOnlyList<StoreOperation>, ValueTask> deliver, ILogger logger, ChatMetrics? metrics = null)
     {
+        _metrics = metrics;
         _committer = committer;
         _deliver = deliver;
         _logger = logger;
@@ -54,6 +57,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _committed = Channel.CreateBounded<List<StoreOperation>>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
         _loop = Task.Run(RunAsync);
         _delivery = Task.Run(DeliverAsync);
+        metrics?.Attach(this);
     }
 
     /// <summary>Transactions committed so far.</summary>
@@ -61,6 +65,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     /// <summary>Operations committed so far.</summary>
     public long Operations => Interlocked.Read(ref _operations);
+
+    /// <summary>Operations waiting for the next commit.</summary>
+    public int QueueDepth => _queue.Reader.Count;
 
     /// <summary>Set while commits fail (the database is unreachable); cleared by the next commit that works.</summary>
     public bool Failing { get; private set; }
@@ -132,7 +139,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             _committer.Commit(batch);
+            _metrics?.Committed(started, batch.Count(static o => o is AppendMessageOperation));
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _operations, batch.Count);
             if (Failing)

@@ -93,6 +93,7 @@ public sealed class ConnectionRegistry
 
         var reason = $"outbound buffer full ({connection.QueuedBytes} bytes queued): the peer is not reading";
         connection.Abort(reason);
+        NetMetrics.Dropped(connection, "send_buffer_full");
         SlowConsumerDropped?.Invoke(connection, reason);
         return false;
     }

@@ -57,6 +57,7 @@ public sealed partial class SwitchboardListener
 
         string? why = null;
         var full = false;
+        var tags = _metricTags;
         lock (_gate)
         {
             if (_closing)
@@ -76,10 +77,12 @@ public sealed partial class SwitchboardListener
 
         if (why is not null)
         {
+            NetMetrics.Refused(tags, full ? "limit" : "shutdown");
             await RejectAsync(connection, why, full);
             return;
         }
 
+        NetMetrics.Accepted(connection, tags);
         try
         {
             await _handler(connection, _shutdownCts.Token);
@@ -96,6 +99,7 @@ public sealed partial class SwitchboardListener
         {
             Connections.Remove(connection);
             await connection.DisposeAsync();
+            NetMetrics.Ended(connection);
             lock (_gate)
             {
                 if (--_active == 0 && _shutdownCts.IsCancellationRequested)
@@ -114,6 +118,7 @@ public sealed partial class SwitchboardListener
         {
             Interlocked.Decrement(ref _pendingHandshakes);
             Log.HandshakeRefused(_logger, peer, _options.MaxPendingHandshakes);
+            NetMetrics.Refused(_metricTags, "handshake_limit");
             socket.Dispose();
             return null;
         }
@@ -131,6 +136,7 @@ public sealed partial class SwitchboardListener
                 ? $"no handshake within {_options.HandshakeTimeout.TotalSeconds:0.###} s"
                 : ex.Message;
             LogHandshakeFailure(peer, ex, reason);
+            NetMetrics.Refused(_metricTags, "handshake_failed");
             socket.Dispose();
             return null;
         }

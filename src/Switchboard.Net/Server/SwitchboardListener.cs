@@ -39,6 +39,9 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     // The certificate new TLS handshakes present; null for plain TCP and Unix sockets. Replaceable while running.
     private X509Certificate2? _certificate;
 
+    // This binding's metric tags (transport, endpoint); new with each bind, since the port may change.
+    private ListenerMetricTags _metricTags;
+
     private SwitchboardListener(ListenerOptions options, ConnectionHandler handler, ILoggerFactory loggerFactory, ConnectionRegistry registry)
     {
         _options = options;
@@ -46,6 +49,7 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         _handler = handler;
         _logger = loggerFactory.CreateLogger<SwitchboardListener>();
         Connections = registry;
+        _metricTags = ListenerMetricTags.For(options.TransportKind, SwitchboardConnection.DescribeEndPoint(options.EndPoint));
     }
 
     /// <summary>
@@ -154,6 +158,7 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
             }
 
             BoundEndPoint = binding.EndPoint;
+            _metricTags = ListenerMetricTags.For(_options.TransportKind, SwitchboardConnection.DescribeEndPoint(BoundEndPoint));
             binding.Start(this);
             Log.Listening(_logger, _options.TransportKind, SwitchboardConnection.DescribeEndPoint(BoundEndPoint));
         }

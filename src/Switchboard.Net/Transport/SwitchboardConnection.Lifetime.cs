@@ -51,6 +51,7 @@ public sealed partial class SwitchboardConnection
         }
         catch (TimeoutException)
         {
+            NetMetrics.Dropped(this, "close_timeout");
             Abort($"close timed out after {_options.CloseTimeout.TotalSeconds:0.###} s with {QueuedBytes} bytes unsent");
         }
     }

@@ -32,6 +32,32 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
     public Task<string?> StopListenerAsync(string name, CancellationToken cancellationToken)
         => ControlAsync(name, id => server.StopListenerAsync(id, "web console"));
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// A session is matched to its listener by transport: the chat server has at most one listener of each (TCP,
+    /// TLS, Unix socket). Should it ever have two of one kind, nobody is disconnected rather than the wrong people.
+    /// </remarks>
+    public async Task<string?> StopAndDisconnectAsync(string name, CancellationToken cancellationToken)
+    {
+        var match = Named(server.Listeners).FirstOrDefault(n => n.Name == name);
+        if (match.Listener is { } listener && server.Listeners.Count(l => l.Transport == listener.Transport) > 1)
+        {
+            return $"'{name}' shares its transport with another listener: its sessions cannot be told apart; stop it alone";
+        }
+
+        if (await StopListenerAsync(name, cancellationToken) is { } error)
+        {
+            return error;
+        }
+
+        foreach (var session in server.GetSessions().Where(s => s.Transport == match.Listener!.Transport))
+        {
+            await server.KickAsync(session.Id, "the server stopped listening and disconnected everyone", by: "web console");
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Names the page shows and sends back: the transport ("tcp", "tls", "unix"), with the id when a transport has
     /// several listeners. Not the address: a port-0 listener may come back on a new port.

@@ -15,6 +15,13 @@ public interface IConsoleServer
     /// <summary>Stops accepting on the listener named <paramref name="name"/>; open sessions carry on.</summary>
     Task<string?> StopListenerAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stops accepting on the listener named <paramref name="name"/> and disconnects every session that came in
+    /// through it; a failure message, or null. Servers that cannot tell their sessions' listener say so.
+    /// </summary>
+    Task<string?> StopAndDisconnectAsync(string name, CancellationToken cancellationToken)
+        => Task.FromResult<string?>("this server cannot disconnect a listener's sessions");
+
     /// <summary>A snapshot of the live sessions.</summary>
     IReadOnlyList<ConsoleSession> GetSessions();
 

@@ -5,7 +5,7 @@ namespace Switchboard.Web.Server;
 
 /// <summary>
 /// The server page's socket: a snapshot of listeners and sessions every <see cref="ConsoleOptions.SnapshotInterval"/>,
-/// events in batches every 100 ms, and the page's commands (kick, send, announce, start, stop).
+/// events in batches every 100 ms, and the page's commands (kick, send, announce, start, stop, stop-all).
 /// </summary>
 internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions options)
 {
@@ -28,6 +28,12 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
             {
                 var error = server is null ? "no server is attached to this console" : await ExecuteAsync(server, command, stop.Token);
                 await peer.SendResultAsync(command.Op, error, stop.Token);
+                if (error is null && command is { Op: "send", Id: { } to, Text: { } sent })
+                {
+                    // What the page said shows in its log with what the clients said, as in the Qt server window.
+                    _backlog.Add(new ConsoleEvent(DateTimeOffset.UtcNow, ConsoleEventKinds.Message, to, "console", null, $"to #{to}: {sent}"));
+                }
+
                 if (error is null)
                 {
                     // Show the effect (a kicked row gone, a listener stopped) without waiting for the next tick.
@@ -56,6 +62,8 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
                 return await server.StartListenerAsync(command.Name, cancellationToken);
             case "stop" when !string.IsNullOrEmpty(command.Name):
                 return await server.StopListenerAsync(command.Name, cancellationToken);
+            case "stop-all" when !string.IsNullOrEmpty(command.Name):
+                return await server.StopAndDisconnectAsync(command.Name, cancellationToken);
             default:
                 return $"unknown or incomplete command '{command.Op}'";
         }

@@ -39,7 +39,8 @@ public sealed class PackagingTests
             Assert.DoesNotContain("NU5", pack.Stdout + pack.Stderr, StringComparison.Ordinal);
         }
 
-        Assert.Single(Directory.GetFiles(packages, "Switchboard.Cli.*.nupkg"), f => !f.EndsWith(".snupkg", StringComparison.Ordinal));
+        var nupkg = Assert.Single(Directory.GetFiles(packages, "Switchboard.Cli.*.nupkg"), f => !f.EndsWith(".snupkg", StringComparison.Ordinal));
+        await AssertRepositoryUrlComesFromGitAsync(nupkg);
         await using (var install = ExternalProcess.Start("dotnet", ["tool", "install", "Switchboard.Cli", "--tool-path", tools, "--add-source", packages, "--ignore-failed-sources"], closeInput: true))
         {
             Assert.True(await install.WaitForExitAsync(Slow) == 0, $"dotnet tool install failed:\n{install.Stdout}\n{install.Stderr}");
@@ -62,6 +63,24 @@ public sealed class PackagingTests
             Assert.Equal(2, await serve.WaitForExitAsync(TimeSpan.FromSeconds(60)));
             Assert.Contains("Chat:MaxConnections must be at least 1, not -5", serve.Stderr, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// The nuspec names the repository of the clone's origin remote (SourceLink's PublishRepositoryUrl), and no URL
+    /// at all in a clone without one: never an address written by hand that may not exist.
+    /// </summary>
+    private static async Task AssertRepositoryUrlComesFromGitAsync(string nupkg)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg);
+        using var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var nuspec = await reader.ReadToEndAsync();
+        var repository = System.Text.RegularExpressions.Regex.Match(nuspec, "<repository [^>]*/>");
+        Assert.True(repository.Success, $"no <repository> (type and commit) in the nuspec:\n{nuspec}");
+        Assert.Contains("commit=", repository.Value, StringComparison.Ordinal);
+        await using var git = ExternalProcess.Start("git", ["-C", RepositoryRoot(), "remote", "get-url", "origin"], closeInput: true);
+        var hasOrigin = await git.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0;
+        Assert.Equal(hasOrigin, repository.Value.Contains("url=", StringComparison.Ordinal));
+        Assert.DoesNotContain("<projectUrl>", nuspec, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -126,7 +126,9 @@ public sealed class ServeMetricsTests
     public async Task Metrics_count_three_connected_clients()
     {
         using var folder = new TempFolder();
-        await using var serve = SwitchboardCli.Start(["serve", "--port", "0", "--web-port", "0", "--data", Path.Combine(folder.Path, "data")], null, workingDirectory: folder.Path);
+        // A rate limit of 3 lines at once, so that a burst of 6 has lines dropped (and counted).
+        var environment = new Dictionary<string, string> { ["SWITCHBOARD_Chat__RateLimitBurst"] = "3", ["SWITCHBOARD_Chat__RateLimitPerSecond"] = "0.01" };
+        await using var serve = SwitchboardCli.Start(["serve", "--port", "0", "--web-port", "0", "--data", Path.Combine(folder.Path, "data")], environment, workingDirectory: folder.Path);
         var port = int.Parse((await serve.WaitForLineAsync(@"chat listening on tcp 127\.0\.0\.1:(\d+)", stderr: true, timeout: TimeSpan.FromSeconds(60))).Groups[1].Value, CultureInfo.InvariantCulture);
         var url = (await serve.WaitForLineAsync(@"web console on (http://[^/\s]+)", stderr: true, timeout: TimeSpan.FromSeconds(60))).Groups[1].Value;
         var clients = new List<TcpClient>();
@@ -142,14 +144,36 @@ public sealed class ServeMetricsTests
                 Assert.Contains("Welcome", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
             }
 
+            // Six lines at once from the first client: three are said (committed messages), three are rate-limited.
+            await clients[0].GetStream().WriteAsync(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(1, 6).Select(n => $"line {n}\n"))));
+
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var endpoint = $"127.0.0.1:{port}";
+            string[] wanted =
+            [
+                @"^switchboard_chat_connections(\{[^}]*\})? 3(\s|$)",
+                $@"^switchboard_net_connections\{{[^}}]*endpoint=""{endpoint}""[^}}]*\}} 3(\s|$)",
+                $@"^switchboard_net_connections_accepted_total\{{[^}}]*endpoint=""{endpoint}""[^}}]*\}} 3(\s|$)",
+                $@"^switchboard_net_io_bytes_total\{{[^}}]*direction=""received""[^}}]*endpoint=""{endpoint}""[^}}]*\}} [1-9]",
+                $@"^switchboard_net_io_bytes_total\{{[^}}]*direction=""sent""[^}}]*endpoint=""{endpoint}""[^}}]*\}} [1-9]",
+                $@"^switchboard_net_messages_total\{{[^}}]*direction=""received""[^}}]*endpoint=""{endpoint}""[^}}]*\}} [1-9]",
+                @"^switchboard_chat_users(\{[^}]*\})? 3(\s|$)",
+                @"^switchboard_chat_members(\{[^}]*\})? 3(\s|$)",
+                @"^switchboard_chat_messages_total(\{[^}]*\})? 3(\s|$)",
+                @"^switchboard_chat_rate_limited_total(\{[^}]*\})? 3(\s|$)",
+                @"^switchboard_chat_store_commit_duration_seconds_count(\{[^}]*\})? [1-9]",
+                @"^switchboard_chat_store_commit_duration_seconds_bucket\{[^}]*le=""\+Inf""[^}]*\} [1-9]",
+                @"^switchboard_chat_store_queue(\{[^}]*\})? 0(\s|$)",
+            ];
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             string text;
+            string[] missing;
             do
             {
-                // The exporter caches a scrape for a moment: ask again until the third client shows.
+                // The exporter caches a scrape for a moment, and the lines take a commit: ask again until all show.
                 text = await http.GetStringAsync($"{url}/metrics");
-                if (System.Text.RegularExpressions.Regex.IsMatch(text, @"(?m)^switchboard_chat_connections(\{[^}]*\})? 3(\s|$)"))
+                missing = [.. wanted.Where(w => !System.Text.RegularExpressions.Regex.IsMatch(text, w, System.Text.RegularExpressions.RegexOptions.Multiline))];
+                if (missing.Length == 0)
                 {
                     return;
                 }
@@ -158,7 +182,7 @@ public sealed class ServeMetricsTests
             }
             while (DateTime.UtcNow < deadline);
 
-            Assert.Fail($"no switchboard_chat_connections 3 in /metrics:\n{text}");
+            Assert.Fail($"not in /metrics: {string.Join(" ; ", missing)}\n{text}");
         }
         finally
         {

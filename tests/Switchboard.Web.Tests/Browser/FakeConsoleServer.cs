@@ -39,9 +39,32 @@ internal sealed class FakeConsoleServer : IConsoleServer
         return Task.FromResult<string?>(null);
     }
 
-    public IReadOnlyList<ConsoleSession> GetSessions() => [];
+    public Task<string?> StopAndDisconnectAsync(string name, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Commands.Add("stop-all " + name);
+        }
 
-    public bool SendTo(long sessionId, string text) => false;
+        _listening = false;
+        Sessions = [];
+        return Task.FromResult<string?>(null);
+    }
+
+    /// <summary>The sessions the page is shown; set by a test.</summary>
+    public IReadOnlyList<ConsoleSession> Sessions { get; set; } = [];
+
+    public IReadOnlyList<ConsoleSession> GetSessions() => Sessions;
+
+    public bool SendTo(long sessionId, string text)
+    {
+        lock (_gate)
+        {
+            Commands.Add($"send {sessionId} {text}");
+        }
+
+        return Sessions.Any(s => s.Id == sessionId);
+    }
 
     public Task<bool> KickAsync(long sessionId, string reason) => Task.FromResult(false);
 

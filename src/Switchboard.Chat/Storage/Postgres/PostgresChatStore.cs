@@ -26,14 +26,14 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
     private NpgsqlConnection? _writerConnection;
     private int _disposed;
 
-    private PostgresChatStore(NpgsqlDataSource dataSource, string description, string node, long lastId, IChatStoreSink sink, ChatServerOptions options, ILogger logger)
+    private PostgresChatStore(NpgsqlDataSource dataSource, string description, string node, long lastId, IChatStoreSink sink, ChatServerOptions options, ILogger logger, ChatMetrics? metrics)
     {
         _dataSource = dataSource;
         Description = description;
         _node = node;
         _feed = new PostgresFeed(dataSource, sink, node, lastId, async ct => sink.Resync(await ReadBansAsync(ct), await ReadTopicsAsync(ct)), logger);
         _presence = new PostgresPresence(dataSource, node, options.PresenceTimeout, sink, logger);
-        _writer = new GroupCommitWriter(this, options.StoreQueueCapacity, DeliverAsync, logger);
+        _writer = new GroupCommitWriter(this, options.StoreQueueCapacity, DeliverAsync, logger, metrics);
     }
 
     public string Description { get; }
@@ -48,7 +48,7 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
 
     /// <summary>Connects, migrates the schema, registers this node, and starts listening.</summary>
     /// <exception cref="IOException">The database cannot be reached or used.</exception>
-    public static async Task<PostgresChatStore> OpenAsync(string connectionString, string node, IChatStoreSink sink, ChatServerOptions options, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<PostgresChatStore> OpenAsync(string connectionString, string node, IChatStoreSink sink, ChatServerOptions options, ILogger logger, CancellationToken cancellationToken, ChatMetrics? metrics = null)
     {
         NpgsqlConnectionStringBuilder builder;
         try
@@ -81,7 +81,7 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
             await using (var max = dataSource.CreateCommand("SELECT COALESCE(MAX(id), 0) FROM messages"))
             {
                 var lastId = (long)(await max.ExecuteScalarAsync(cancellationToken))!;
-                store = new PostgresChatStore(dataSource, description, node, lastId, sink, options, logger);
+                store = new PostgresChatStore(dataSource, description, node, lastId, sink, options, logger, metrics);
             }
 
             await store._feed.StartAsync(cancellationToken);

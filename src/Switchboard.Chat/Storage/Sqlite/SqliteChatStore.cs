@@ -21,7 +21,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
     private readonly ILogger _logger;
     private long _lastId;
 
-    private SqliteChatStore(string path, DataDirectoryLock directoryLock, SqliteConnection writer, long lastId, IChatStoreSink sink, int capacity, ILogger logger)
+    private SqliteChatStore(string path, DataDirectoryLock directoryLock, SqliteConnection writer, long lastId, IChatStoreSink sink, int capacity, ILogger logger, ChatMetrics? metrics)
     {
         Path = path;
         _lock = directoryLock;
@@ -30,7 +30,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         _lastId = lastId;
         _sink = sink;
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
-        _writer = new GroupCommitWriter(this, capacity, DeliverAsync, logger);
+        _writer = new GroupCommitWriter(this, capacity, DeliverAsync, logger, metrics);
     }
 
     public string Path { get; }
@@ -48,7 +48,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
 
     /// <summary>Opens (creating or migrating) the chat.db in <paramref name="directory"/> and starts its writer.</summary>
     /// <exception cref="IOException">The directory or the database cannot be used, or another store has it open.</exception>
-    public static SqliteChatStore Open(string directory, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger)
+    public static SqliteChatStore Open(string directory, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger, ChatMetrics? metrics = null)
     {
         Directory.CreateDirectory(directory);
         var fullDirectory = System.IO.Path.GetFullPath(directory);
@@ -56,7 +56,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         var directoryLock = DataDirectoryLock.Acquire(fullDirectory);
         try
         {
-            return Open(fullDirectory, directoryLock, durability, sink, capacity, logger);
+            return Open(fullDirectory, directoryLock, durability, sink, capacity, logger, metrics);
         }
         catch
         {
@@ -65,7 +65,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         }
     }
 
-    private static SqliteChatStore Open(string fullDirectory, DataDirectoryLock directoryLock, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger)
+    private static SqliteChatStore Open(string fullDirectory, DataDirectoryLock directoryLock, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger, ChatMetrics? metrics)
     {
         var path = System.IO.Path.Combine(fullDirectory, FileName);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
@@ -91,7 +91,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
                 throw new IOException($"the chat database {path} went backwards: its newest message has id {lastId} but ids up to {lastIssued} were issued (a lost or truncated {FileName}-wal file, or messages deleted by hand); restore a backup of the data directory rather than start with lost history");
             }
 
-            return new SqliteChatStore(path, directoryLock, connection, lastId, sink, capacity, logger);
+            return new SqliteChatStore(path, directoryLock, connection, lastId, sink, capacity, logger, metrics);
         }
         catch (SqliteException ex)
         {

@@ -16,8 +16,6 @@ internal sealed class ServeHealth : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        // The meters exist from the start, so the first scrape already has them.
-        app.ApplicationServices.GetRequiredService<ServeMetrics>();
         app.UseOpenTelemetryPrometheusScrapingEndpoint();
         app.Use(async (context, nextMiddleware) =>
         {

@@ -45,7 +45,7 @@ internal static class ServeHost
             return ExitCodes.Usage;
         }
 
-        return RunAsync(app).GetAwaiter().GetResult();
+        return RunAsync(app, overrides).GetAwaiter().GetResult();
     }
 
     public static WebApplicationBuilder CreateBuilder(Action<ChatServerOptions> overrides, Action<WebApplicationBuilder>? configure = null, string? configFile = null)
@@ -59,7 +59,7 @@ internal static class ServeHost
         // The console is the Qt server window: one line per event on stderr, with the "listening on" lines, as in
         // every other command (stdout is for data, and serve has none).
         builder.Logging.ClearProviders();
-        ConsoleLogging.Configure(builder.Logging);
+        ConsoleLogging.Configure(builder.Logging, builder.Configuration[ConsoleLogging.FormatterKey]);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         // A failed start is reported once, briefly, by Run; the host would add a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
@@ -89,7 +89,7 @@ internal static class ServeHost
         return builder;
     }
 
-    private static async Task<int> RunAsync(WebApplication app)
+    private static async Task<int> RunAsync(WebApplication app, Action<ChatServerOptions> overrides)
     {
         await using (app)
         {
@@ -113,7 +113,7 @@ internal static class ServeHost
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;
-                ServeReload.OnHangup(server, app.Logger);
+                ServeReload.OnHangup(server, app.Logger, (IConfigurationRoot)app.Configuration, overrides);
             });
             await app.WaitForShutdownAsync();
             return ExitCodes.Stopped;

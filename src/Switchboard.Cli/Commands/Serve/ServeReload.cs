@@ -1,24 +1,36 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Switchboard.Chat;
 
 namespace Switchboard.Cli.Commands.Serve;
 
 /// <summary>
-/// What serve does on SIGHUP: the TLS certificate and key are read again from their files and new handshakes
-/// present them; live connections keep theirs. Other settings are read at start only.
+/// What serve does on SIGHUP: the settings are read again and the reloadable ones applied
+/// (<see cref="ServeSettingsReload"/>); the TLS certificate and key are read again from their files and new
+/// handshakes present them; live connections keep theirs.
 /// </summary>
 internal static class ServeReload
 {
-    public static void OnHangup(ChatServer server, ILogger logger)
+    public static void OnHangup(ChatServer server, ILogger logger, IConfigurationRoot configuration, Action<ChatServerOptions> overrides)
     {
+        try
+        {
+            ServeSettingsReload.Reload(server, logger, configuration, overrides);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or InvalidOperationException)
+        {
+            // An unreadable or malformed file: the settings in force stay.
+            logger.LogError("SIGHUP received: the settings were not reloaded, nothing changed: {Reason}", ex.Message);
+        }
+
         try
         {
             var certificate = server.ReloadCertificate();
             if (certificate is null)
             {
-                logger.LogInformation("SIGHUP received: no TLS listener, nothing to reload; other settings are read at start only");
+                logger.LogInformation("SIGHUP received: no TLS listener, no certificate to reload");
                 return;
             }
 

@@ -18,15 +18,24 @@ internal static class ServeSettingsCheck
     private const string Section = "Chat";
 
     public static IReadOnlyList<string> Check(IConfiguration configuration, Action<ChatServerOptions> overrides)
+        => Check(configuration, overrides, out _);
+
+    /// <summary>Checks the settings; <paramref name="options"/> is what they bind to (meaningful only without problems).</summary>
+    public static IReadOnlyList<string> Check(IConfiguration configuration, Action<ChatServerOptions> overrides, out ChatServerOptions options)
     {
+        options = new ChatServerOptions();
         var problems = new List<string>();
+        if (!ConsoleLogging.IsKnown(configuration[ConsoleLogging.FormatterKey]))
+        {
+            problems.Add($"{ConsoleLogging.FormatterKey} must be one of {string.Join(", ", ConsoleLogging.Formatters)}, not '{configuration[ConsoleLogging.FormatterKey]}'");
+        }
+
         NormalizeValues(configuration, problems);
         if (problems.Count > 0)
         {
             return problems;
         }
 
-        var options = new ChatServerOptions();
         configuration.GetSection(Section).Bind(options);
         options.OperatorSecret ??= configuration["OPER_SECRET"];
         overrides(options);
@@ -56,9 +65,9 @@ internal static class ServeSettingsCheck
 
             if (type == typeof(TimeSpan))
             {
-                if (Durations.TryParse(text, out var duration))
+                if (Durations.TryParse(text, out _))
                 {
-                    configuration[$"{Section}:{entry.Key}"] = duration.ToString("c", CultureInfo.InvariantCulture);
+                    RewriteDuration(configuration, $"{Section}:{entry.Key}");
                 }
                 else
                 {
@@ -80,6 +89,26 @@ internal static class ServeSettingsCheck
             else if (type.IsEnum && (!Enum.TryParse(type, text, ignoreCase: true, out var parsed) || !Enum.IsDefined(type, parsed!) || int.TryParse(text, out _)))
             {
                 problems.Add($"{name} must be one of {string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))}, not '{text}'");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts a duration in the binder's form in each source that has it, not in all of them through the indexer: a
+    /// value written into a source that never had it would outlive that source's next reload (SIGHUP) and mask it.
+    /// </summary>
+    private static void RewriteDuration(IConfiguration configuration, string key)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return;
+        }
+
+        foreach (var provider in root.Providers)
+        {
+            if (provider.TryGet(key, out var raw) && Durations.TryParse(raw, out var duration))
+            {
+                provider.Set(key, duration.ToString("c", CultureInfo.InvariantCulture));
             }
         }
     }

@@ -60,9 +60,22 @@ function renderSnapshot(s) {
   for (const [id, row] of rows) {
     if (!seen.has(id)) { row.tr.remove(); row.option.remove(); rows.delete(id); }
   }
+  renderStatusIcon(s.listeners, s.totalSessions);
   setText($('#st-conns'), s.totalSessions);
   setText($('#conn-total'), s.totalSessions > s.sessions.length ? `(showing ${s.sessions.length} of ${s.totalSessions})` : `(${s.totalSessions})`);
   setText($('#st-bytes'), `${fmtBytes(bytesIn)} / ${fmtBytes(bytesOut)}`);
+}
+
+// The server window's status icon: not listening, listening with nobody connected, or clients connected.
+function renderStatusIcon(listeners, sessions) {
+  const icon = $('#st-icon');
+  const listening = listeners.some(l => l.listening);
+  const state = sessions > 0 ? 'clients' : listening ? 'listening' : 'off';
+  if (icon.dataset.state === state) return;
+  icon.dataset.state = state;
+  const words = state === 'clients' ? `${sessions} client${sessions === 1 ? '' : 's'} connected` : state === 'listening' ? 'listening, no clients' : 'not listening';
+  icon.setAttribute('aria-label', words);
+  icon.title = words;
 }
 
 let shownListeners = '';
@@ -82,11 +95,14 @@ function renderListeners(listeners) {
     const button = el('button', { type: 'button', class: l.listening ? 'stop' : 'start', text: l.listening ? 'Stop' : 'Start',
       disabled: !l.canStartStop, title: l.canStartStop ? null : 'this server does not start or stop single listeners',
       onclick: () => socket.send({ op: l.listening ? 'stop' : 'start', name: l.name }) });
+    // Besides stopping (the connections carry on): stop and disconnect everyone who came in through it.
+    const stopAll = l.listening ? el('button', { type: 'button', class: 'stop-all danger', text: 'Stop and disconnect everyone',
+      disabled: !l.canStartStop, onclick: () => socket.send({ op: 'stop-all', name: l.name }) }) : null;
     fragment.append(el('tr', { dataset: { name: l.name } },
       el('td', { text: l.name }), el('td', { text: l.transport }), el('td', { text: l.address }),
       el('td', { text: l.port ?? '' }), el('td', { text: l.tls ? 'yes' : 'no' }),
       el('td', {}, el('span', { class: 'dot', dataset: { state: l.listening ? 'up' : 'down' }, text: l.listening ? 'listening' : 'stopped' })),
-      el('td', { class: 'num', text: l.connections }), el('td', {}, button)));
+      el('td', { class: 'num', text: l.connections }), el('td', { class: 'actions' }, button, stopAll)));
   }
   listenersBody.replaceChildren(fragment);
 }
