@@ -118,6 +118,7 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
+        options.Connection.Validate();
         var listener = new SwitchboardListener(options, handler, loggerFactory ?? NullLoggerFactory.Instance, registry ?? new ConnectionRegistry());
         await listener.StartListeningAsync(cancellationToken);
         return listener;

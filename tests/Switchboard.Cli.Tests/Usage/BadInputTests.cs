@@ -35,6 +35,10 @@ public sealed class BadInputTests
         { "listen 0 --tls", null, null, "--tls needs --cert" },
         { "listen 0 --tls --cert /nonexistent/cert.pem", null, null, "no file at /nonexistent/cert.pem" },
         { "listen 0 -i 10x", null, null, "--idle-timeout: '10x' is not a duration" },
+        { "listen 0 --soft-limit lots", null, null, "--soft-limit: 'lots' is not a size" },
+        { "listen 0 --hard-limit 10", null, null, "--hard-limit must be from 1KiB to 1GiB, not 10" },
+        { "listen 0 --soft-limit 8MiB --hard-limit 1MiB", null, null, "--hard-limit (1MiB) must be at least --soft-limit (8MiB)" },
+        { "listen 0 --soft-limit-time 0s", null, null, "--soft-limit-time must be more than 0" },
         // fortune
         { "fortune get 127.0.0.1 notaport", null, null, "PORT must be a number from 1 to 65535, not 'notaport'" },
         { "fortune get 127.0.0.1 1 --framing qt6", null, null, "--framing must be one of qt5, qt4, local, not 'qt6'" },
