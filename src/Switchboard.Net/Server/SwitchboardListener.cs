@@ -120,6 +120,7 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(handler);
         options.Connection.Validate();
         var listener = new SwitchboardListener(options, handler, loggerFactory ?? NullLoggerFactory.Instance, registry ?? new ConnectionRegistry());
+        listener.CheckDescriptorBudget();
         await listener.StartListeningAsync(cancellationToken);
         return listener;
     }

@@ -11,6 +11,8 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
 {
     public const string FileName = "chat.db";
 
+    private const int MaxConcurrentReads = 4;
+
     private const string Columns = "id, kind, room, sender, target, text, time";
 
     private readonly string _readConnectionString;
@@ -20,6 +22,11 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
     private readonly DataDirectoryLock _lock;
     private readonly ILogger _logger;
     private readonly ITimer _checkpointTimer;
+
+    // Reads at once: each holds a pooled connection, and each connection three descriptors (chat.db, its log and
+    // its index) for as long as the pool keeps it. Unbounded, a crowd joining at once grew the pool by dozens of
+    // connections and took the descriptors the process needs elsewhere; four keep the store's share fixed.
+    private readonly SemaphoreSlim _readers = new(MaxConcurrentReads, MaxConcurrentReads);
     private long _lastId;
     private long _checkpointedAtBatch;
 
@@ -180,10 +187,23 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
 
     // SQLite reads are synchronous; they run off the caller's thread (a session's handler, an HTTP request).
     public Task<IReadOnlyList<ChatMessage>> ReadRecentAsync(string room, int count, CancellationToken cancellationToken)
-        => Task.Run(() => ReadRecent(room, count), cancellationToken);
+        => ReadInTurnAsync(() => ReadRecent(room, count), cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> ReadAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken)
-        => Task.Run(() => ReadAfter(room, afterId, limit), cancellationToken);
+        => ReadInTurnAsync(() => ReadAfter(room, afterId, limit), cancellationToken);
+
+    private async Task<T> ReadInTurnAsync<T>(Func<T> read, CancellationToken cancellationToken)
+    {
+        await _readers.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Run(read, cancellationToken);
+        }
+        finally
+        {
+            _readers.Release();
+        }
+    }
 
     public Task<IReadOnlyList<ChatBan>> ReadBansAsync(CancellationToken cancellationToken) => Task.FromResult(ReadBans());
 
