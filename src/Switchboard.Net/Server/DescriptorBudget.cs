@@ -54,6 +54,12 @@ internal static partial class DescriptorBudget
     /// <summary>Computes the budget once, at the first listen, when the process has opened what it needs to run.</summary>
     public static long EnsureComputed()
     {
+        var capacity = Volatile.Read(ref s_capacity);
+        if (capacity >= 0)
+        {
+            return capacity;
+        }
+
         lock (s_gate)
         {
             if (s_capacity < 0)
@@ -80,6 +86,39 @@ internal static partial class DescriptorBudget
             : Outcome.Taken;
     }
 
+    /// <summary>
+    /// Accepting failed for want of descriptors although the budget had room: what opened since the first listen
+    /// took more than the reserve. The budget comes down to what is in use less an eighth, so the next newcomers
+    /// are refused before the process runs dry.
+    /// </summary>
+    public static void Exhausted()
+    {
+        // Only when the process really is at its limit (a test's simulated failure, or the system-wide table being
+        // full, leaves the budget alone).
+        if (EnsureComputed() == long.MaxValue || CountOpen() is not { } open || open < s_limit - 16)
+        {
+            return;
+        }
+
+        lock (s_gate)
+        {
+            var inUse = Interlocked.Read(ref s_inUse);
+            Volatile.Write(ref s_capacity, Math.Min(s_capacity, Math.Max(0, inUse - Math.Max(8, inUse / 8))));
+        }
+    }
+
+    private static long? CountOpen()
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>True the first time only: the start-up warning about a low limit is given once per process.</summary>
     public static bool ClaimStartWarning() => Interlocked.Exchange(ref s_warnedAtStart, 1) == 0;
 
@@ -102,26 +141,19 @@ internal static partial class DescriptorBudget
             return (0, long.MaxValue);
         }
 
-        long open;
-        try
-        {
-            open = Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount();
-        }
-        catch (IOException)
-        {
-            return ((long)limit.Current, long.MaxValue);
-        }
-        catch (UnauthorizedAccessException)
+        if (CountOpen() is not { } open)
         {
             return ((long)limit.Current, long.MaxValue);
         }
 
         // For what opens after the first listen: assemblies loaded on first use (two descriptors each: the TLS
-        // stack alone is a dozen), SQLite's read connections (three each), log files, the runtime's own. Measured
-        // under ulimit -n 384, a chat server took 22 more after its first listen; an eighth of the limit, and at
-        // least 64, leaves that several times over.
-        var reserve = Math.Max(64, (long)limit.Current / 8);
-        return ((long)limit.Current, Math.Max(0, (long)limit.Current - open - reserve));
+        // stack alone is a dozen), SQLite's read connections (three each), log files, the runtime's own. A chat
+        // server under ulimit -n 384 took 22 more after its first listen. A quarter of what was free, at least 32:
+        // under ulimit -n 256 that still leaves a .NET server (near 200 descriptors open at start, most of them
+        // its assemblies) room for some thirty connections. Should it prove too little, Exhausted lowers the budget.
+        var free = (long)limit.Current - open;
+        var reserve = Math.Max(32, free / 4);
+        return ((long)limit.Current, Math.Max(0, free - reserve));
     }
 
     [StructLayout(LayoutKind.Sequential)]
