@@ -174,6 +174,11 @@ public sealed partial class ChatServer : IAsyncDisposable
         var connection = new ConnectionOptions
         {
             MaxOutboundBufferSize = Options.MaxOutboundBufferSize,
+            // The chat keeps its one limit: a session past it is dropped by the next line sent to it. The library's
+            // soft/hard policy (8/32 MiB by default) would let 10,000 sessions queue 320 GiB; it can be adopted once a
+            // global outbound budget bounds the sum (issue 13).
+            SlowConsumerSoftLimit = Options.MaxOutboundBufferSize,
+            SlowConsumerHardLimit = Options.MaxOutboundBufferSize,
             Backpressure = BackpressureMode.Wait,
             KeepAlive = TimeSpan.FromMinutes(1),
         };
