@@ -112,6 +112,11 @@ public sealed partial class ChatServer
         Publish(new ChatServerEvent(ChatEventKind.Parted, now, session.Id, session.Nick, session.Peer, room.Name, reason));
     }
 
+    // Says which nick it looks like when that is not the same spelling (nicks are unique by NickSkeleton).
+    private string NickTaken(string nick) => FindByNick(nick)?.Nick is { } holder && !string.Equals(holder, nick, StringComparison.OrdinalIgnoreCase)
+        ? $"the nick {nick} is taken: it looks like {holder}"
+        : $"the nick {nick} is taken";
+
     /// <summary>Takes a nick (unique across every node of the store); returns an error code and text, or null when it worked.</summary>
     internal async Task<(string Code, string Text)?> ChangeNickAsync(ChatSession session, string nick, CancellationToken cancellationToken)
     {
@@ -135,14 +140,15 @@ public sealed partial class ChatServer
         var caseOnly = string.Equals(old, nick, StringComparison.OrdinalIgnoreCase);
         if (!caseOnly && !await Store.Presence.TryClaimAsync(nick, session.Room?.Name, cancellationToken))
         {
-            return ("nick-in-use", $"the nick {nick} is taken");
+            return ("nick-in-use", NickTaken(nick));
         }
 
         if (!caseOnly && !_nicks.TryAdd(nick, session))
         {
-            // Presence had it free, so only a session of this node that is just leaving can still hold it here.
+            // Presence had it free: a session of this node that is just leaving still holds it here, or the
+            // session itself holds a nick that looks the same (alice asking for aIice).
             await Store.Presence.ReleaseAsync(nick, cancellationToken);
-            return ("nick-in-use", $"the nick {nick} is taken");
+            return ("nick-in-use", NickTaken(nick));
         }
 
         if (caseOnly)

@@ -25,7 +25,8 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConnectionRegistry _registry = new();
     private readonly ConcurrentDictionary<long, ChatSession> _sessions = new();
-    private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(StringComparer.OrdinalIgnoreCase);
+    // By skeleton: nicks that look alike (aIice, alice) are one nick.
+    private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(NickSkeleton.Comparer);
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private readonly ConcurrentDictionary<string, ChatBan> _bans = new(StringComparer.Ordinal);
     private readonly RoomRegistry _rooms;
