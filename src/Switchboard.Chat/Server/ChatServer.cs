@@ -88,7 +88,7 @@ public sealed partial class ChatServer : IAsyncDisposable
         try
         {
             _store = string.IsNullOrWhiteSpace(Options.Postgres)
-                ? SqliteChatStore.Open(Options.DataDirectory, Options.Durability, _sink, Options.StoreQueueCapacity, _logger, _metrics)
+                ? SqliteChatStore.Open(Options.DataDirectory, Options.Durability, _sink, Options.StoreQueueCapacity, _logger, metrics: _metrics)
                 : await PostgresChatStore.OpenAsync(Options.Postgres, Options.NodeName, _sink, Options, _logger, cancellationToken, _metrics);
             _moderation.Load(await _store.ReadBansAsync(cancellationToken));
             _rooms.Load(await _store.ReadTopicsAsync(cancellationToken));
@@ -169,6 +169,11 @@ public sealed partial class ChatServer : IAsyncDisposable
         var connection = new ConnectionOptions
         {
             MaxOutboundBufferSize = Options.MaxOutboundBufferSize,
+            // The chat keeps its one limit: a session past it is dropped by the next line sent to it. The library's
+            // soft/hard policy (8/32 MiB by default) would let 10,000 sessions queue 320 GiB; it can be adopted once a
+            // global outbound budget bounds the sum (issue 13).
+            SlowConsumerSoftLimit = Options.MaxOutboundBufferSize,
+            SlowConsumerHardLimit = Options.MaxOutboundBufferSize,
             Backpressure = BackpressureMode.Wait,
             KeepAlive = TimeSpan.FromMinutes(1),
         };

@@ -11,7 +11,8 @@ namespace Switchboard.Chat.Server;
 internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool> isNickBanned)
 {
     private readonly ConcurrentDictionary<long, ChatSession> _sessions = new();
-    private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(StringComparer.OrdinalIgnoreCase);
+    // By skeleton: nicks that look alike (aIice, alice) are one nick.
+    private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(NickSkeleton.Comparer);
     // Keyed by AddressKey: an IPv6 client counts by its /64, which one user is handed whole and could rotate through.
     private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
 
@@ -129,14 +130,15 @@ internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool
         var caseOnly = string.Equals(old, nick, StringComparison.OrdinalIgnoreCase);
         if (!caseOnly && !await presence.TryClaimAsync(nick, session.Room?.Name, cancellationToken))
         {
-            return ("nick-in-use", $"the nick {nick} is taken");
+            return ("nick-in-use", NickTaken(nick));
         }
 
         if (!caseOnly && !_nicks.TryAdd(nick, session))
         {
-            // Presence had it free, so only a session of this node that is just leaving can still hold it here.
+            // Presence had it free: a session of this node that is just leaving still holds it here, or the
+            // session itself holds a nick that looks the same (alice asking for aIice).
             await presence.ReleaseAsync(nick, cancellationToken);
-            return ("nick-in-use", $"the nick {nick} is taken");
+            return ("nick-in-use", NickTaken(nick));
         }
 
         if (caseOnly)
@@ -153,6 +155,11 @@ internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool
         session.Nick = nick;
         return null;
     }
+
+    // Says which nick it looks like when that is not the same spelling (nicks are unique by NickSkeleton).
+    private string NickTaken(string nick) => FindByNick(nick)?.Nick is { } holder && !string.Equals(holder, nick, StringComparison.OrdinalIgnoreCase)
+        ? $"the nick {nick} is taken: it looks like {holder}"
+        : $"the nick {nick} is taken";
 
     /// <summary>A snapshot of a session for the console.</summary>
     public static ChatSessionInfo Describe(ChatSession s) => new(

@@ -5,7 +5,7 @@ namespace Switchboard.Chat.Storage;
 /// <summary>Presence of one node alone: held in memory, since nobody else shares it.</summary>
 internal sealed class LocalPresence : IChatPresence
 {
-    private readonly ConcurrentDictionary<string, PresenceEntry> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, PresenceEntry> _users = new(NickSkeleton.Comparer);
 
     public const string NodeName = "local";
 

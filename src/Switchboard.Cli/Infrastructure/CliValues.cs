@@ -64,6 +64,15 @@ internal static class CliValues
         },
     };
 
+    /// <summary>A byte-size option (8MiB, 512KiB, a number of bytes), in the one syntax of <see cref="ByteSizes"/>.</summary>
+    public static Option<int> SizeOption(string name, string description, int min, int max, int defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "SIZE",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r => ByteSizes.Parse(r, min, max, defaultValue),
+    };
+
     /// <summary>A choice among fixed words; the error lists them instead of naming an enum type.</summary>
     public static Option<string> ChoiceOption(string name, string description, string defaultValue, string[] choices, params string[] aliases)
     {

@@ -43,6 +43,7 @@ internal sealed partial class AcceptLoop
             }
             catch (SocketException ex) when (IsOutOfResources(ex.SocketErrorCode))
             {
+                DescriptorBudget.Exhausted();
                 if (backoff == TimeSpan.Zero)
                 {
                     Log.AcceptFailing(_logger, _where, ex.Message);

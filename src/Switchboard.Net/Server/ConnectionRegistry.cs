@@ -20,13 +20,13 @@ public sealed class ConnectionRegistry
     /// <summary>Finds a live connection by id.</summary>
     public SwitchboardConnection? Find(long id) => _connections.GetValueOrDefault(id);
 
-    /// <summary>Sends to one connection; false when it is unknown or its buffer is full.</summary>
+    /// <summary>Sends to one connection without waiting; false when it is unknown, closed or dropped as not reading.</summary>
     public bool TrySendTo(long id, ReadOnlySpan<byte> data)
         => _connections.TryGetValue(id, out var connection) && TrySendOrDrop(connection, data);
 
     /// <summary>
     /// Sends the same bytes to every live connection except <paramref name="except"/>. Never waits: a connection
-    /// whose outbound buffer is full is not reading, and is aborted so it cannot hold the others back.
+    /// that is not reading (see <see cref="TrySendOrDrop"/>) is aborted so it cannot hold the others back.
     /// </summary>
     /// <returns>How many connections the bytes were queued to.</returns>
     public int Broadcast(ReadOnlySpan<byte> data, SwitchboardConnection? except = null)
@@ -76,12 +76,17 @@ public sealed class ConnectionRegistry
 
     internal void Remove(SwitchboardConnection connection) => _connections.TryRemove(connection.Id, out _);
 
-    /// <summary>Queues to a connection; one that is not reading is aborted with a reason.</summary>
+    /// <summary>
+    /// Queues to a connection without waiting; one that is not reading is aborted with a reason. "Not reading" is
+    /// the slow-consumer policy of its <see cref="ConnectionOptions"/>: past the soft limit for the soft-limit time,
+    /// or at the hard limit. A reader that lags for a moment is kept.
+    /// </summary>
     public bool TrySendOrDrop(SwitchboardConnection connection, ReadOnlySpan<byte> data)
     {
+        string? reason;
         try
         {
-            if (connection.TrySend(data))
+            if (connection.TrySendOrExplain(data, out reason))
             {
                 return true;
             }
@@ -91,10 +96,37 @@ public sealed class ConnectionRegistry
             return false;
         }
 
-        var reason = $"outbound buffer full ({connection.QueuedBytes} bytes queued): the peer is not reading";
+        Drop(connection, reason!);
+        return false;
+    }
+
+    /// <summary>
+    /// Backpressure for a relay: waits while any live connection but <paramref name="except"/> is past its soft
+    /// limit, until it reads its way below it, or drops it once it has been past the limit for the soft-limit time.
+    /// A handler that calls this before reading its sender's next message stops reading from a sender that outpaces
+    /// its readers, instead of queueing without end or dropping a reader that is merely slower than the sender.
+    /// </summary>
+    public async ValueTask WaitForSlowConsumersAsync(SwitchboardConnection? except, CancellationToken cancellationToken)
+    {
+        // Checking a flag per connection costs about what the broadcast's own pass did; waiting is the rare case.
+        foreach (var (_, connection) in _connections)
+        {
+            if (ReferenceEquals(connection, except) || !connection.IsOverSoftLimit)
+            {
+                continue;
+            }
+
+            if (await connection.WaitUntilKeepingUpAsync(cancellationToken) is { } reason)
+            {
+                Drop(connection, reason);
+            }
+        }
+    }
+
+    private void Drop(SwitchboardConnection connection, string reason)
+    {
         connection.Abort(reason);
         NetMetrics.Dropped(connection, "send_buffer_full");
         SlowConsumerDropped?.Invoke(connection, reason);
-        return false;
     }
 }

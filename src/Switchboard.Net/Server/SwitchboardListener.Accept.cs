@@ -11,6 +11,20 @@ public sealed partial class SwitchboardListener
 {
     private void OnAccepted(Socket socket)
     {
+        switch (DescriptorBudget.TryTake())
+        {
+            case DescriptorBudget.Outcome.RefusedFirst:
+                Log.DescriptorsExhausted(_logger, DescriptorBudget.InUse, DescriptorBudget.Limit);
+                Refuse(socket);
+                return;
+            case DescriptorBudget.Outcome.Refused:
+                Refuse(socket);
+                return;
+            case DescriptorBudget.Outcome.TakenAgain:
+                Log.DescriptorsAvailable(_logger);
+                break;
+        }
+
         // Off the accept loop: a TLS handshake or a handler's synchronous start must not hold up the next accept.
         ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Listener.RunConnectionAsync(state.Socket), (Listener: this, Socket: socket), preferLocal: false);
     }
@@ -26,6 +40,41 @@ public sealed partial class SwitchboardListener
             // A peer gone before it was served (setting an option on a reset socket fails), or a connection that
             // arrived as the listener was disposed: nothing to serve, only the socket to release.
             socket.Dispose();
+        }
+        finally
+        {
+            // Every way out of ServeAsync has closed the socket.
+            DescriptorBudget.Release();
+        }
+    }
+
+    /// <summary>Out of descriptors to spare: the newcomer is told (in plain text only) and closed at once.</summary>
+    private void Refuse(Socket socket)
+    {
+        try
+        {
+            if (_certificate is null && !_options.RejectMessage.IsEmpty)
+            {
+                // A fresh socket's send buffer is empty: this few-byte send does not wait.
+                socket.Send(_options.RejectMessage.Span, SocketFlags.None);
+            }
+        }
+        catch (SocketException)
+        {
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>At start: warns (once per process) when the descriptor limit allows fewer connections than asked for.</summary>
+    private void CheckDescriptorBudget()
+    {
+        var capacity = DescriptorBudget.EnsureComputed();
+        if (capacity < _options.MaxConnections && DescriptorBudget.ClaimStartWarning())
+        {
+            Log.DescriptorLimitLow(_logger, DescriptorBudget.Limit, capacity, _options.MaxConnections);
         }
     }
 

@@ -26,5 +26,14 @@ public sealed partial class SwitchboardListener
 
         [LoggerMessage(8, LogLevel.Warning, "Closed {Peer} before its TLS handshake: {Limit} handshakes already in progress")]
         public static partial void HandshakeRefused(ILogger logger, string peer, int limit);
+
+        [LoggerMessage(9, LogLevel.Warning, "Refusing new connections: {InUse} accepted sockets use the descriptors this process can spare under its limit of {Limit} (ulimit -n); open connections are not affected")]
+        public static partial void DescriptorsExhausted(ILogger logger, long inUse, long limit);
+
+        [LoggerMessage(10, LogLevel.Information, "Descriptors free again: accepting new connections")]
+        public static partial void DescriptorsAvailable(ILogger logger);
+
+        [LoggerMessage(11, LogLevel.Warning, "The descriptor limit (ulimit -n {Limit}) leaves room for {Capacity} connections, fewer than the {MaxConnections} allowed; newcomers beyond are refused. Raise it (LimitNOFILE= in a systemd unit) to serve more")]
+        public static partial void DescriptorLimitLow(ILogger logger, long limit, long capacity, int maxConnections);
     }
 }

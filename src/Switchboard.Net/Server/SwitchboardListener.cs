@@ -122,7 +122,9 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
+        options.Connection.Validate();
         var listener = new SwitchboardListener(options, handler, loggerFactory ?? NullLoggerFactory.Instance, registry ?? new ConnectionRegistry());
+        listener.CheckDescriptorBudget();
         await listener.StartListeningAsync(cancellationToken);
         return listener;
     }

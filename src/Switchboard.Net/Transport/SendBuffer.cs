@@ -27,6 +27,7 @@ internal sealed class SendBuffer
 
     private readonly Lock _gate = new();
     private readonly int _limit;
+    private readonly int _softLimit;
     private readonly ISendTarget _target;
     private readonly PipeOptions _pipeOptions;
     private Pipe? _pipe;
@@ -38,14 +39,21 @@ internal sealed class SendBuffer
     private TaskCompletionSource? _spaceAvailable;
     private TaskCompletionSource? _empty;
     private CountingWriter? _counter;
+    // The slow-consumer policy's accounting (its decisions are SwitchboardConnection.SlowConsumer.cs): when the
+    // queue reached the soft limit (Environment.TickCount64, 0 while below), and who waits for it to fall below.
+    private long _overSoftLimitSince;
+    private TaskCompletionSource? _belowSoftLimit;
 
     /// <param name="limit">Bytes queued beyond which the buffer counts as full.</param>
     /// <param name="target">Where the drain loop sends to, and whom it tells when it is done.</param>
     /// <param name="inline">Whether the drain loop runs on the sender's thread (see above).</param>
-    public SendBuffer(int limit, ISendTarget target, bool inline)
+    /// <param name="softLimit">Bytes queued from which the buffer counts as over its soft limit (see <see cref="OverSoftLimitSince"/>).</param>
+    public SendBuffer(int limit, ISendTarget target, bool inline, int softLimit = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(softLimit, 1);
         _limit = limit;
+        _softLimit = softLimit;
         _target = target;
         _pipeOptions = inline ? s_inline : s_pooled;
     }
@@ -60,16 +68,30 @@ internal sealed class SendBuffer
     /// <summary>Completes when the drain loop has ended (everything sent and the send side shut, or a failure).</summary>
     public Task Drained => Volatile.Read(ref _drained);
 
+    /// <summary>
+    /// When the queue reached the soft limit, in <see cref="Environment.TickCount64"/> milliseconds; 0 while it is
+    /// below (and once the buffer is completed).
+    /// </summary>
+    public long OverSoftLimitSince => Volatile.Read(ref _overSoftLimitSince);
+
     /// <summary>Queues bytes unless the buffer is full. Throws when the buffer has been completed.</summary>
-    public bool TryWrite(ReadOnlySpan<byte> data)
+    public bool TryWrite(ReadOnlySpan<byte> data) => TryWrite(data, _limit, out _);
+
+    /// <summary>
+    /// Queues bytes unless <paramref name="limit"/> bytes are queued already (a never-waiting broadcast may queue
+    /// past the buffer's own limit, up to the slow-consumer hard limit).
+    /// </summary>
+    public bool TryWrite(ReadOnlySpan<byte> data, long limit, out long queuedWhenRefused)
     {
         lock (_gate)
         {
-            if (!CanWrite())
+            queuedWhenRefused = _queued;
+            if (!CanWrite(limit))
             {
                 return false;
             }
 
+            queuedWhenRefused = 0;
             var writer = EnsurePipe().Writer;
             writer.Write(data);
             Commit(writer, data.Length);
@@ -157,6 +179,21 @@ internal sealed class SendBuffer
         }
     }
 
+    /// <summary>A task that completes when the queue is below the soft limit (or the buffer was completed).</summary>
+    public Task WaitBelowSoftLimitAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_overSoftLimitSince == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _belowSoftLimit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _belowSoftLimit.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>No more writes; the drain loop sends what is queued, shuts the send side and ends.</summary>
     /// <param name="reason">Why, for the exception later senders get.</param>
     /// <param name="graceful">
@@ -166,6 +203,7 @@ internal sealed class SendBuffer
     public void Complete(string? reason, bool graceful = true)
     {
         TaskCompletionSource? toSignal;
+        TaskCompletionSource? belowSoft;
         lock (_gate)
         {
             if (_completed)
@@ -177,6 +215,9 @@ internal sealed class SendBuffer
             _completedReason = reason;
             toSignal = _spaceAvailable;
             _spaceAvailable = null;
+            belowSoft = _belowSoftLimit;
+            _belowSoftLimit = null;
+            Volatile.Write(ref _overSoftLimitSince, 0);
             if (graceful || _pipe is not null)
             {
                 EnsurePipe().Writer.Complete();
@@ -184,16 +225,19 @@ internal sealed class SendBuffer
         }
 
         toSignal?.TrySetResult();
+        belowSoft?.TrySetResult();
     }
 
-    private bool CanWrite()
+    private bool CanWrite() => CanWrite(_limit);
+
+    private bool CanWrite(long limit)
     {
         if (_completed)
         {
             throw new ConnectionClosedException(_completedReason);
         }
 
-        return _queued < _limit;
+        return _queued < limit;
     }
 
     private Pipe EnsurePipe()
@@ -215,6 +259,11 @@ internal sealed class SendBuffer
     private void Commit(PipeWriter writer, long written)
     {
         _queued += written;
+        if (_queued >= _softLimit && _overSoftLimitSince == 0)
+        {
+            Volatile.Write(ref _overSoftLimitSince, Math.Max(1, Environment.TickCount64));
+        }
+
         // The pipe never pauses (threshold 0), so this flush completes synchronously: it only wakes the loop.
         _ = writer.FlushAsync(CancellationToken.None);
     }
@@ -223,6 +272,7 @@ internal sealed class SendBuffer
     {
         TaskCompletionSource? toSignal = null;
         TaskCompletionSource? empty = null;
+        TaskCompletionSource? belowSoft = null;
         lock (_gate)
         {
             _queued -= bytes;
@@ -237,10 +287,18 @@ internal sealed class SendBuffer
                 empty = _empty;
                 _empty = null;
             }
+
+            if (_overSoftLimitSince != 0 && _queued < _softLimit)
+            {
+                Volatile.Write(ref _overSoftLimitSince, 0);
+                belowSoft = _belowSoftLimit;
+                _belowSoftLimit = null;
+            }
         }
 
         toSignal?.TrySetResult();
         empty?.TrySetResult();
+        belowSoft?.TrySetResult();
     }
 
     private async Task DrainAsync(PipeReader reader)

@@ -145,7 +145,7 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
         _input = new CountingPipeReader(transport.Input, transport.Translate, transport.EndedBeforeData);
         // The drain loop starts with the first send (or the close): see SendBuffer.
         transport.Failed = error => MarkClosed($"send failed: {error.Message}");
-        _outbound = new SendBuffer(_options.MaxOutboundBufferSize, transport, inlineSends);
+        _outbound = new SendBuffer(_options.MaxOutboundBufferSize, transport, inlineSends, _options.SlowConsumerSoftLimit);
         ConfigureSocket(transport.Socket, kind);
         ConnectedAt = DateTimeOffset.UtcNow;
         StartIdleTimer();

@@ -38,6 +38,18 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Every stderr line so far (<see cref="Errors"/> keeps the last 40, for failure messages).</summary>
+    public IReadOnlyList<string> ErrorLines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _stderr];
+            }
+        }
+    }
+
     public string Errors
     {
         get

@@ -47,6 +47,10 @@ public sealed class BadInputTests
         { "listen 0 --tls --cert /etc/hostname --client-ca /nonexistent/ca.pem", null, null, "--client-ca: no file at /nonexistent/ca.pem" },
         { "listen 0 --tls --cert /etc/hostname --client-ca /etc/hostname", null, null, "--client-ca: /etc/hostname holds no certificate" },
         { "listen 0 --tls --cert /etc/hostname --tls-min 1.0", null, null, "--tls-min must be 1.2 or 1.3, not '1.0'" },
+        { "listen 0 --soft-limit lots", null, null, "--soft-limit: 'lots' is not a size" },
+        { "listen 0 --hard-limit 10", null, null, "--hard-limit must be from 1KiB to 1GiB, not 10" },
+        { "listen 0 --soft-limit 8MiB --hard-limit 1MiB", null, null, "--hard-limit (1MiB) must be at least --soft-limit (8MiB)" },
+        { "listen 0 --soft-limit-time 0s", null, null, "--soft-limit-time must be more than 0" },
         // fortune
         { "fortune get 127.0.0.1 notaport", null, null, "PORT must be a number from 1 to 65535, not 'notaport'" },
         { "fortune get 127.0.0.1 1 --framing qt6", null, null, "--framing must be one of qt5, qt4, local, not 'qt6'" },

@@ -348,7 +348,8 @@ public abstract partial class ConnectionBehaviourTests
     public async Task Broadcast_drops_a_peer_that_never_reads_while_readers_get_everything()
     {
         var options = ListenerOptions();
-        options.Connection = new ConnectionOptions { MaxOutboundBufferSize = 16 * 1024 };
+        // A broadcast drops at the slow-consumer hard limit (the soft one with its grace time is SlowConsumerTests').
+        options.Connection = new ConnectionOptions { MaxOutboundBufferSize = 16 * 1024, SlowConsumerSoftLimit = 16 * 1024, SlowConsumerHardLimit = 16 * 1024 };
         var accepted = new List<SwitchboardConnection>();
         await using var listener = await SwitchboardListener.StartAsync(options, (c, ct) =>
         {

@@ -11,6 +11,8 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
 {
     public const string FileName = "chat.db";
 
+    private const int MaxConcurrentReads = 4;
+
     private const string Columns = "id, kind, room, sender, target, text, time";
 
     private readonly string _readConnectionString;
@@ -19,9 +21,16 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
     private readonly GroupCommitWriter _writer;
     private readonly DataDirectoryLock _lock;
     private readonly ILogger _logger;
-    private long _lastId;
+    private readonly ITimer _checkpointTimer;
 
-    private SqliteChatStore(string path, DataDirectoryLock directoryLock, SqliteConnection writer, long lastId, IChatStoreSink sink, int capacity, ILogger logger, ChatMetrics? metrics)
+    // Reads at once: each holds a pooled connection, and each connection three descriptors (chat.db, its log and
+    // its index) for as long as the pool keeps it. Unbounded, a crowd joining at once grew the pool by dozens of
+    // connections and took the descriptors the process needs elsewhere; four keep the store's share fixed.
+    private readonly SemaphoreSlim _readers = new(MaxConcurrentReads, MaxConcurrentReads);
+    private long _lastId;
+    private long _checkpointedAtBatch;
+
+    private SqliteChatStore(string path, DataDirectoryLock directoryLock, SqliteConnection writer, long lastId, IChatStoreSink sink, int capacity, ILogger logger, TimeSpan checkpointInterval, ChatMetrics? metrics)
     {
         Path = path;
         _lock = directoryLock;
@@ -31,7 +40,15 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         _sink = sink;
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
         _writer = new GroupCommitWriter(this, capacity, DeliverAsync, logger, metrics);
+        _checkpointTimer = TimeProvider.System.CreateTimer(_ => PeriodicCheckpoint(), null, checkpointInterval, checkpointInterval);
     }
+
+    /// <summary>
+    /// How often what the log holds is copied into chat.db while the server runs: every minute (when anything was
+    /// committed). SQLite itself does so only every 1,000 pages, which a quiet server may take days to write, and
+    /// until then a copy of chat.db alone is an old backup.
+    /// </summary>
+    public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromMinutes(1);
 
     public string Path { get; }
 
@@ -47,8 +64,8 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
     public IChatPresence Presence { get; } = new LocalPresence();
 
     /// <summary>Opens (creating or migrating) the chat.db in <paramref name="directory"/> and starts its writer.</summary>
-    /// <exception cref="IOException">The directory or the database cannot be used, or another store has it open.</exception>
-    public static SqliteChatStore Open(string directory, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger, ChatMetrics? metrics = null)
+    /// <exception cref="IOException">The directory or the database cannot be used (damaged, newer, went backwards), or another store has it open.</exception>
+    public static SqliteChatStore Open(string directory, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger, TimeSpan? checkpointInterval = null, ChatMetrics? metrics = null)
     {
         Directory.CreateDirectory(directory);
         var fullDirectory = System.IO.Path.GetFullPath(directory);
@@ -56,7 +73,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         var directoryLock = DataDirectoryLock.Acquire(fullDirectory);
         try
         {
-            return Open(fullDirectory, directoryLock, durability, sink, capacity, logger, metrics);
+            return Open(fullDirectory, directoryLock, durability, sink, capacity, logger, checkpointInterval ?? DefaultCheckpointInterval, metrics);
         }
         catch
         {
@@ -65,7 +82,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         }
     }
 
-    private static SqliteChatStore Open(string fullDirectory, DataDirectoryLock directoryLock, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger, ChatMetrics? metrics)
+    private static SqliteChatStore Open(string fullDirectory, DataDirectoryLock directoryLock, StoreDurability durability, IChatStoreSink sink, int capacity, ILogger logger, TimeSpan checkpointInterval, ChatMetrics? metrics)
     {
         var path = System.IO.Path.Combine(fullDirectory, FileName);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
@@ -77,6 +94,10 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
             Execute(connection, "PRAGMA journal_mode=WAL;");
             Execute(connection, durability == StoreDurability.Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
             Execute(connection, "PRAGMA busy_timeout=5000;");
+            // SQLite's own default, said out loud: the log is copied into chat.db every 1,000 pages (4 MiB) as
+            // well as every checkpoint interval.
+            Execute(connection, "PRAGMA wal_autocheckpoint=1000;");
+            QuickCheck(connection, path);
             SqliteSchema.Migrate(connection);
             using var max = connection.CreateCommand();
             max.CommandText = "SELECT COALESCE(MAX(id), 0) FROM messages;";
@@ -91,7 +112,12 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
                 throw new IOException($"the chat database {path} went backwards: its newest message has id {lastId} but ids up to {lastIssued} were issued (a lost or truncated {FileName}-wal file, or messages deleted by hand); restore a backup of the data directory rather than start with lost history");
             }
 
-            return new SqliteChatStore(path, directoryLock, connection, lastId, sink, capacity, logger, metrics);
+            return new SqliteChatStore(path, directoryLock, connection, lastId, sink, capacity, logger, checkpointInterval, metrics);
+        }
+        catch (SqliteException ex) when (IsDamage(ex))
+        {
+            connection.Dispose();
+            throw Damaged(path, ex.Message, ex);
         }
         catch (SqliteException ex)
         {
@@ -105,17 +131,82 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         }
     }
 
+    /// <summary>
+    /// PRAGMA quick_check at start: a damaged file is refused, loudly, before anything is read from or added to it
+    /// (a server that started would answer from half its history and number new messages after a torn page).
+    /// It reads every page once: about a second per gigabyte.
+    /// </summary>
+    private static void QuickCheck(SqliteConnection connection, string path)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA quick_check(3);";
+        var problems = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var row = reader.GetString(0);
+                if (!string.Equals(row, "ok", StringComparison.Ordinal))
+                {
+                    problems.Add(row.ReplaceLineEndings(" "));
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw Damaged(path, "SQLite quick_check: " + string.Join("; ", problems), null);
+        }
+    }
+
+    private static IOException Damaged(string path, string detail, Exception? inner) => new(
+        $"the chat database {path} is damaged ({detail}); the server will not start on it: move the data directory aside and restore a backup (docs/OPERATIONS.md, \"Backup and recovery\")", inner);
+
+    // SQLITE_CORRUPT and SQLITE_NOTADB: the file is not what SQLite wrote.
+    private static bool IsDamage(SqliteException ex) => ex.SqliteErrorCode is 11 or 26;
+
+    /// <summary>
+    /// Runs a read, translating the driver's failure (a damaged page, an I/O error) once: it is logged for the
+    /// operator, and the caller gets <see cref="StoreUnavailableException"/>, which every command answers with an
+    /// <c>ERR</c> line instead of losing the connection.
+    /// </summary>
+    private T Read<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (SqliteException ex)
+        {
+            StoreLog.ReadFailed(_logger, Path, ex.Message);
+            throw new StoreUnavailableException($"the chat database could not be read: {ex.Message}", ex);
+        }
+    }
+
     public ValueTask EnqueueAsync(StoreOperation operation, CancellationToken cancellationToken) => _writer.EnqueueAsync(operation, cancellationToken);
 
     // SQLite reads are synchronous; they run off the caller's thread (a session's handler, an HTTP request).
     public Task<IReadOnlyList<ChatMessage>> ReadRecentAsync(string room, int count, CancellationToken cancellationToken)
-        => Task.Run(() => ReadRecent(room, count), cancellationToken);
+        => ReadInTurnAsync(() => ReadRecent(room, count), cancellationToken);
 
     public Task<HistoryWindow> FindRecentAsync(string room, int count, CancellationToken cancellationToken)
-        => Task.Run(() => FindRecent(room, count), cancellationToken);
+        => ReadInTurnAsync(() => FindRecent(room, count), cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> ReadAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken)
-        => Task.Run(() => ReadAfter(room, afterId, limit), cancellationToken);
+        => ReadInTurnAsync(() => ReadAfter(room, afterId, limit), cancellationToken);
+
+    private async Task<T> ReadInTurnAsync<T>(Func<T> read, CancellationToken cancellationToken)
+    {
+        await _readers.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Run(read, cancellationToken);
+        }
+        finally
+        {
+            _readers.Release();
+        }
+    }
 
     public Task<IReadOnlyList<ChatBan>> ReadBansAsync(CancellationToken cancellationToken) => Task.FromResult(ReadBans());
 
@@ -124,7 +215,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
     /// <summary>One node has nobody else to tell.</summary>
     public Task PublishAsync(ClusterEvent clusterEvent, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public IReadOnlyList<ChatMessage> ReadRecent(string room, int count)
+    public IReadOnlyList<ChatMessage> ReadRecent(string room, int count) => Read(() =>
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
@@ -133,9 +224,9 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         command.Parameters.AddWithValue("$announce", (int)ChatMessageKind.Announce);
         command.Parameters.AddWithValue("$count", count);
         return ReadMessages(command);
-    }
+    });
 
-    public HistoryWindow FindRecent(string room, int count)
+    public HistoryWindow FindRecent(string room, int count) => Read(() =>
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
@@ -147,9 +238,9 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         reader.Read();
         var found = reader.GetInt32(0);
         return found == 0 ? default : new HistoryWindow(reader.GetInt64(1), reader.GetInt64(2), found);
-    }
+    });
 
-    public IReadOnlyList<ChatMessage> ReadAfter(string room, long afterId, int limit)
+    public IReadOnlyList<ChatMessage> ReadAfter(string room, long afterId, int limit) => Read(() =>
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
@@ -159,9 +250,9 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         command.Parameters.AddWithValue("$announce", (int)ChatMessageKind.Announce);
         command.Parameters.AddWithValue("$limit", limit);
         return ReadMessages(command);
-    }
+    });
 
-    public IReadOnlyList<ChatBan> ReadBans()
+    public IReadOnlyList<ChatBan> ReadBans() => Read<IReadOnlyList<ChatBan>>(() =>
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
@@ -174,9 +265,9 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         }
 
         return bans;
-    }
+    });
 
-    public IReadOnlyDictionary<string, (string? Topic, string? By)> ReadTopics()
+    public IReadOnlyDictionary<string, (string? Topic, string? By)> ReadTopics() => Read<IReadOnlyDictionary<string, (string? Topic, string? By)>>(() =>
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
@@ -189,7 +280,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         }
 
         return topics;
-    }
+    });
 
     public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => Task.Run(() => DeleteOlderThan(cutoff), cancellationToken);
 
@@ -248,6 +339,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
 
     public async ValueTask DisposeAsync()
     {
+        await _checkpointTimer.DisposeAsync();
         await _writer.DisposeAsync();
         // Pooled read connections would keep the files open (and a test's temp directory undeletable), and a reader
         // still open would pin the log: closed first, so the checkpoint below can empty it.
@@ -275,6 +367,39 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         catch (SqliteException ex)
         {
             StoreLog.CheckpointFailed(_logger, Path, ex.Message);
+        }
+    }
+
+    // A PASSIVE checkpoint on a connection of its own: the writer's connection belongs to the writer's thread, and
+    // PASSIVE neither waits for readers nor blocks the writer (what a reader still uses is copied next time).
+    private void PeriodicCheckpoint()
+    {
+        var batches = _writer.Batches;
+        if (batches == Interlocked.Read(ref _checkpointedAtBatch))
+        {
+            return;
+        }
+
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 5 }.ToString());
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout=5000;");
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            using var reader = command.ExecuteReader();
+            // One row: busy, pages in the log, pages copied. All copied: nothing of this batch count is left.
+            if (reader.Read() && reader.GetInt32(0) == 0 && reader.GetInt64(1) == reader.GetInt64(2))
+            {
+                Interlocked.Exchange(ref _checkpointedAtBatch, batches);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            StoreLog.PeriodicCheckpointFailed(_logger, Path, ex.Message);
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 

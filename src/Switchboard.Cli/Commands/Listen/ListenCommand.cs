@@ -32,6 +32,10 @@ internal static class ListenCommand
         var mode = CliValues.ChoiceOption("--mode", "print: show what clients send, send stdin to all; echo: send every byte back; relay: each line goes to all other clients.", "print", ["print", "echo", "relay"], "-m");
         var maxConns = CliValues.IntOption("--max-conns", "Most connections open at once; more are turned away.", 1, 1_000_000, 1000);
         var idle = CliValues.DurationOption("--idle-timeout", "Close a connection that has sent nothing for this long (ncat's -i).", "-i");
+        // Slow consumers (relay mode, and what print mode sends from stdin): see ConnectionOptions.SlowConsumer*.
+        var softLimit = CliValues.SizeOption("--soft-limit", "Output queued for a client that it may exceed for --soft-limit-time before it is dropped as not reading; relay stops reading from a sender meanwhile.", 1024, 1 << 30, 8 << 20);
+        var softLimitTime = CliValues.DurationOption("--soft-limit-time", "How long a client may stay past --soft-limit (default 10s).");
+        var hardLimit = CliValues.SizeOption("--hard-limit", "Output queued for a client at which it is dropped at once.", 1024, 1 << 30, 32 << 20);
         // ncat's -k keeps the listener open after the first client; listen has always done that (it serves many
         // clients at once), so -k is accepted for muscle memory and changes nothing.
         var keepOpen = new Option<bool>("--keep-open", "-k") { Description = "Keep listening after a client leaves (always the case; accepted as in ncat)." };
@@ -39,7 +43,7 @@ internal static class ListenCommand
         var join = new Option<string[]>("--join") { Description = "With --udp: join this IPv4 or IPv6 multicast group (repeatable). Binds the any address of its family unless --host is given." };
         var command = new Command("listen", "Listen for connections (the Qt server window, in a terminal): print, echo or relay. Many clients at once, until Ctrl-C.\n" + ExitCodes.Help)
         {
-            portArgument, port, host, unix, tls, cert, key, startTls, tlsMin, clientCa, udp, mode, maxConns, idle, keepOpen, hex, join,
+            portArgument, port, host, unix, tls, cert, key, startTls, tlsMin, clientCa, udp, mode, maxConns, idle, softLimit, softLimitTime, hardLimit, keepOpen, hex, join,
         };
 
         CliValues.AddValidator(command, result =>
@@ -102,6 +106,11 @@ internal static class ListenCommand
                 result.AddError("--idle-timeout is for connections (TCP, TLS, Unix sockets), not --udp");
             }
 
+            if (result.GetValue(hardLimit) < result.GetValue(softLimit))
+            {
+                result.AddError($"--hard-limit ({ByteSizes.Format(result.GetValue(hardLimit))}) must be at least --soft-limit ({ByteSizes.Format(result.GetValue(softLimit))})");
+            }
+
             if (result.GetValue(join) is { Length: > 0 } groups)
             {
                 if (!result.GetValue(udp))
@@ -130,7 +139,12 @@ internal static class ListenCommand
                 MulticastGroups.Parse(result.GetValue(join) ?? []),
                 result.GetResult(host) is { Implicit: false },
                 result.GetValue(idle),
-                new ListenTls(result.GetValue(startTls), result.GetValue(tlsMin) ?? TlsVersion.Tls12, result.GetValue(clientCa)?.FullName));
+                new ListenTls(result.GetValue(startTls), result.GetValue(tlsMin) ?? TlsVersion.Tls12, result.GetValue(clientCa)?.FullName))
+            {
+                SoftLimit = result.GetValue(softLimit),
+                SoftLimitTime = result.GetValue(softLimitTime) ?? TimeSpan.FromSeconds(10),
+                HardLimit = result.GetValue(hardLimit),
+            };
             if (!settings.Udp && settings.Mode is ListenMode.Echo or ListenMode.Relay)
             {
                 // Before the first socket operation of the process: the runtime reads this only once.
@@ -191,7 +205,15 @@ internal static class ListenCommand
         : $"{name} '{host}' is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or ::)";
 }
 
-internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, IReadOnlyList<IPAddress> Join, bool HostGiven, TimeSpan? IdleTimeout = null, ListenTls? Tls = null);
+internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, IReadOnlyList<IPAddress> Join, bool HostGiven, TimeSpan? IdleTimeout = null, ListenTls? Tls = null)
+{
+    /// <summary>Slow consumers: see <see cref="ConnectionOptions.SlowConsumerSoftLimit"/>.</summary>
+    public int SoftLimit { get; init; } = 8 << 20;
+
+    public TimeSpan SoftLimitTime { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int HardLimit { get; init; } = 32 << 20;
+}
 
 /// <summary>The TLS policy of <c>listen</c>: STARTTLS instead of TLS from the first byte, the version floor, client CAs.</summary>
 internal sealed record ListenTls(bool StartTls, TlsVersion MinimumVersion, string? ClientCaFile);

@@ -16,6 +16,12 @@ internal static class TcpListen
             ? ListenerOptions.Unix(path)
             : ListenerOptions.Tcp(ListenCommand.ParseAddress(settings.Host), settings.Port!.Value);
         options.MaxConnections = settings.MaxConnections;
+        options.Connection = new ConnectionOptions
+        {
+            SlowConsumerSoftLimit = settings.SoftLimit,
+            SlowConsumerSoftLimitTime = settings.SoftLimitTime,
+            SlowConsumerHardLimit = settings.HardLimit,
+        };
         // Echo's handler never blocks, so its sends are made on the thread that read (no drain-loop wake-up on
         // the pool): measured side by side this doubled echo throughput and halved CPU per message, with or
         // without the runtime's inline socket completions (see docs/BENCHMARKS.md).
@@ -205,6 +211,9 @@ internal static class TcpListen
 
                 line.Write("\n"u8);
                 registry.Broadcast(line.WrittenSpan, except: connection);
+                // Backpressure: the next line is read only once every reader is below its soft limit (or has been
+                // dropped for staying past it), so a fast sender is slowed to its readers' pace.
+                await registry.WaitForSlowConsumersAsync(connection, shutdown);
             }
             catch (InvalidMessageException ex)
             {
@@ -239,6 +248,7 @@ internal static class TcpListen
         {
             var sent = registry.Broadcast(bytes);
             logger.LogDebug("sent {Bytes} to {Clients}", Plural.Of(bytes.Length, "byte"), Plural.Of(sent, "client"));
+            await registry.WaitForSlowConsumersAsync(null, cancellationToken);
         }
     }
 }
