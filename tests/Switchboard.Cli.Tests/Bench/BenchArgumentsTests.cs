@@ -59,16 +59,16 @@ public sealed class BenchArgumentsTests
     [Fact]
     public void A_rate_paces_fanout_only_and_lifts_the_in_flight_default()
     {
-        Assert.True(new BenchArguments { Scenario = "fanout", Target = "127.0.0.1:7000", Rate = 5000 }.TryValidate(out var paced, out var error), error);
+        Assert.True(new BenchArguments { Scenario = "fanout", Target = "127.0.0.1:7000", Size = 64, Rate = 5000 }.TryValidate(out var paced, out var error), error);
         Assert.Equal(5000, paced!.Rate);
         Assert.Equal(1000, paced.InFlight);
-        Assert.True(new BenchArguments { Scenario = "fanout", Target = "127.0.0.1:7000" }.TryValidate(out var unpaced, out error), error);
+        Assert.True(new BenchArguments { Scenario = "fanout", Target = "127.0.0.1:7000", Size = 64 }.TryValidate(out var unpaced, out error), error);
         Assert.Null(unpaced!.Rate);
         Assert.Equal(2, unpaced.InFlight);
 
         Assert.False(new BenchArguments { Scenario = "echo", Target = "127.0.0.1:7000", Rate = 5000 }.TryValidate(out _, out error));
         Assert.Contains("--rate", error);
-        Assert.False(new BenchArguments { Scenario = "fanout", Target = "127.0.0.1:7000", Rate = 0 }.TryValidate(out _, out error));
+        Assert.False(new BenchArguments { Scenario = "fanout", Target = "127.0.0.1:7000", Size = 64, Rate = 0 }.TryValidate(out _, out error));
         Assert.Contains("--rate", error);
     }
 
