@@ -202,7 +202,11 @@ public sealed partial class ChatServer
 
     private async Task RefuseAsync(SwitchboardConnection connection, string code, string text)
     {
-        Log.Refused(_logger, connection.ToString(), code);
+        if (_refuseLog.ShouldLog(out var suppressed))
+        {
+            Log.Refused(_logger, connection.ToString(), code + LogRateLimiter.Note(suppressed));
+        }
+
         connection.TrySend(Encoding.UTF8.GetBytes($"ERR {code} {text}\n"));
         await connection.CloseAsync(code, CancellationToken.None);
     }

@@ -25,6 +25,10 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConnectionRegistry _registry = new();
     private readonly ConcurrentDictionary<long, ChatSession> _sessions = new();
+    // A crowd of refused or dropped clients would write one warning each: at most 10 each per 10 s.
+    private readonly LogRateLimiter _dropLog = new();
+    private readonly LogRateLimiter _refuseLog = new();
+
     // By skeleton: nicks that look alike (aIice, alice) are one nick.
     private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(NickSkeleton.Comparer);
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
@@ -50,7 +54,11 @@ public sealed partial class ChatServer : IAsyncDisposable
         _sink = new StoreSink(this);
         _registry.SlowConsumerDropped += (connection, reason) =>
         {
-            Log.SlowConsumer(_logger, connection.ToString(), reason);
+            if (_dropLog.ShouldLog(out var suppressed))
+            {
+                Log.SlowConsumer(_logger, connection.ToString(), reason + LogRateLimiter.Note(suppressed));
+            }
+
             Publish(new ChatServerEvent(ChatEventKind.Error, DateTimeOffset.UtcNow, connection.Id, Peer: SwitchboardConnection.DescribeEndPoint(connection.RemoteEndPoint), Text: reason));
         };
     }
