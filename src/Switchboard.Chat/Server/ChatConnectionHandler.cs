@@ -27,6 +27,9 @@ internal sealed class ChatConnectionHandler(
     Func<IChatStore> store,
     ChatMetrics metrics)
 {
+    // A crowd of refused clients would write one warning each: at most 10 per 10 s.
+    private readonly LogRateLimiter _refuseLog = new();
+
     public async Task HandleAsync(SwitchboardConnection connection, CancellationToken shutdown)
     {
         var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
@@ -220,7 +223,11 @@ internal sealed class ChatConnectionHandler(
 
     private async Task RefuseAsync(SwitchboardConnection connection, string code, string text)
     {
-        ChatServer.Log.Refused(logger, connection.ToString(), code);
+        if (_refuseLog.ShouldLog(out var suppressed))
+        {
+            ChatServer.Log.Refused(logger, connection.ToString(), code + LogRateLimiter.Note(suppressed));
+        }
+
         connection.TrySend(Encoding.UTF8.GetBytes($"ERR {code} {text}\n"));
         await connection.CloseAsync(code, CancellationToken.None);
     }

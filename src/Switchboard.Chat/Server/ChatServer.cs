@@ -30,6 +30,8 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly MessageDelivery _delivery;
     private readonly CommandSurface _commandSurface;
     private readonly ChatConnectionHandler _connections;
+    // A crowd of refused or dropped clients would write one warning each: at most 10 each per 10 s.
+    private readonly LogRateLimiter _dropLog = new();
     private readonly StoreSink _sink;
     private readonly OutboundBudget _budget;
     private readonly WebPostGate _webPosts;
@@ -63,7 +65,11 @@ public sealed partial class ChatServer : IAsyncDisposable
         _sink = new StoreSink(_delivery, _moderation, _rooms, _sessions, _logger);
         _registry.SlowConsumerDropped += (connection, reason) =>
         {
-            Log.SlowConsumer(_logger, connection.ToString(), reason);
+            if (_dropLog.ShouldLog(out var suppressed))
+            {
+                Log.SlowConsumer(_logger, connection.ToString(), reason + LogRateLimiter.Note(suppressed));
+            }
+
             _events.Publish(new ChatServerEvent(ChatEventKind.Error, DateTimeOffset.UtcNow, connection.Id, Peer: SwitchboardConnection.DescribeEndPoint(connection.RemoteEndPoint), Text: reason));
         };
     }

@@ -166,7 +166,11 @@ public sealed partial class SwitchboardListener
         if (Interlocked.Increment(ref _pendingHandshakes) > _options.MaxPendingHandshakes)
         {
             Interlocked.Decrement(ref _pendingHandshakes);
-            Log.HandshakeRefused(_logger, peer, _options.MaxPendingHandshakes);
+            if (_handshakeRefusedLog.ShouldLog(out var suppressed))
+            {
+                Log.HandshakeRefused(_logger, peer + LogRateLimiter.Note(suppressed), _options.MaxPendingHandshakes);
+            }
+
             NetMetrics.Refused(_metricTags, "handshake_limit");
             socket.Dispose();
             return null;
@@ -248,7 +252,11 @@ public sealed partial class SwitchboardListener
 
     private async Task RejectAsync(SwitchboardConnection connection, string why, bool explainFull)
     {
-        Log.Rejected(_logger, connection.ToString(), why);
+        if (_rejectedLog.ShouldLog(out var suppressed))
+        {
+            Log.Rejected(_logger, connection.ToString(), why + LogRateLimiter.Note(suppressed));
+        }
+
         // The reject message explains a full server; a shutting-down one just closes.
         if (explainFull && !_options.RejectMessage.IsEmpty)
         {

@@ -32,6 +32,10 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     private int _active;
     private int _pendingHandshakes;
 
+    // A flood of refused clients would log one warning each: at most 10 of each kind per 10 s.
+    private readonly LogRateLimiter _handshakeRefusedLog = new();
+    private readonly LogRateLimiter _rejectedLog = new();
+
     /// <summary>TLS handshakes in progress (for tests that must order clients against the cap).</summary>
     internal int PendingHandshakes => Volatile.Read(ref _pendingHandshakes);
     private bool _closing;

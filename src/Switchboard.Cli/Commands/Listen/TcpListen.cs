@@ -40,7 +40,14 @@ internal static class TcpListen
 
         var output = new StdoutWriter();
         var registry = new ConnectionRegistry();
-        registry.SlowConsumerDropped += (c, reason) => logger.LogWarning("dropped {Peer}: {Reason}", c, reason);
+        var dropLog = new LogRateLimiter();
+        registry.SlowConsumerDropped += (c, reason) =>
+        {
+            if (dropLog.ShouldLog(out var suppressed))
+            {
+                logger.LogWarning("dropped {Peer}: {Reason}{Suppressed}", c, reason, LogRateLimiter.Note(suppressed));
+            }
+        };
         ConnectionHandler handler = settings.Mode switch
         {
             ListenMode.Echo => (c, ct) => EchoAsync(c, logger, ct),
