@@ -144,8 +144,12 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
         RemoteEndPoint = transport.RemoteEndPoint;
         _input = new CountingPipeReader(transport.Input, transport.Translate);
         // The drain loop starts with the first send (or the close): see SendBuffer.
-        transport.Failed = error => MarkClosed($"send failed: {error.Message}");
-        _outbound = new SendBuffer(_options.MaxOutboundBufferSize, transport, inlineSends);
+        transport.Failed = error =>
+        {
+            OnSendFailed(error);
+            MarkClosed($"send failed: {error.Message}");
+        };
+        _outbound = new SendBuffer(_options.MaxOutboundBufferSize, new NotifyingSendTarget(transport, this), inlineSends);
         ConfigureSocket(transport.Socket, kind);
         ConnectedAt = DateTimeOffset.UtcNow;
         StartIdleTimer();
@@ -224,6 +228,7 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
             // A faulty observer must not break the connection.
         }
 
+        RaiseStateEvents(previous, next, reason);
         return true;
     }
 
