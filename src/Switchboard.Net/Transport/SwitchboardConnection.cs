@@ -156,26 +156,7 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
         SetState(ConnectionState.Connected, null);
     }
 
-    private void ConfigureSocket(Socket socket, TransportKind kind)
-    {
-        if (kind == TransportKind.Unix || _options.KeepAlive is not { } keepAlive)
-        {
-            return;
-        }
-
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            var seconds = Math.Max(1, (int)keepAlive.TotalSeconds);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, seconds);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, seconds);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
-        }
-        catch (SocketException)
-        {
-            // Keep-alive is best effort: a platform that refuses it still has a working connection.
-        }
-    }
+    private void ConfigureSocket(Socket socket, TransportKind kind) => SocketTuning.Apply(socket, kind, _options);
 
     private void StartIdleTimer()
     {
