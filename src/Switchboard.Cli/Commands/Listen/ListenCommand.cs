@@ -34,9 +34,11 @@ internal static class ListenCommand
         var keepOpen = new Option<bool>("--keep-open", "-k") { Description = "Keep listening after a client leaves (always the case; accepted as in ncat)." };
         var hex = new Option<bool>("--hex", "-x") { Description = "Show received bytes as a hex dump and read stdin as hex." };
         var join = new Option<string[]>("--join") { Description = "With --udp: join this IPv4 or IPv6 multicast group (repeatable). Binds the any address of its family unless --host is given." };
+        var backlog = CliValues.OptionalNumberOption("--backlog", "Connections the kernel queues before they are accepted (QTcpServer's maxPendingConnections): 512 by default. Not the cap on open ones (--max-conns).", 1, 65535);
+        var keepAlive = CliValues.DurationOption("--keepalive", "Send TCP keep-alive probes after this much silence (at least 1s), so vanished clients are noticed.");
         var command = new Command("listen", "Listen for connections (the Qt server window, in a terminal): print, echo or relay. Many clients at once, until Ctrl-C.\n" + ExitCodes.Help)
         {
-            portArgument, port, host, unix, tls, cert, key, udp, mode, maxConns, idle, keepOpen, hex, join,
+            portArgument, port, host, unix, tls, cert, key, udp, mode, maxConns, idle, keepOpen, hex, join, backlog, keepAlive,
         };
 
         CliValues.AddValidator(command, result =>
@@ -80,6 +82,16 @@ internal static class ListenCommand
                 result.AddError("--idle-timeout is for connections (TCP, TLS, Unix sockets), not --udp");
             }
 
+            if (result.GetValue(keepAlive) is { } probeAfter && probeAfter < TimeSpan.FromSeconds(1))
+            {
+                result.AddError("--keepalive must be at least 1s: TCP counts keep-alive time in whole seconds");
+            }
+
+            if (result.GetValue(udp) && (result.GetValue(backlog) is not null || result.GetValue(keepAlive) is not null))
+            {
+                result.AddError("--backlog and --keepalive are for TCP and TLS listeners, not --udp");
+            }
+
             if (result.GetValue(join) is { Length: > 0 } groups)
             {
                 if (!result.GetValue(udp))
@@ -107,7 +119,9 @@ internal static class ListenCommand
                 result.GetValue(hex),
                 MulticastGroups.Parse(result.GetValue(join) ?? []),
                 result.GetResult(host) is { Implicit: false },
-                result.GetValue(idle));
+                result.GetValue(idle),
+                result.GetValue(backlog),
+                result.GetValue(keepAlive));
             return RunAsync(settings, GlobalOptions.LogLevel(result));
         });
         return command;
@@ -162,4 +176,4 @@ internal static class ListenCommand
         : $"{name} '{host}' is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or ::)";
 }
 
-internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, IReadOnlyList<IPAddress> Join, bool HostGiven, TimeSpan? IdleTimeout = null);
+internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, IReadOnlyList<IPAddress> Join, bool HostGiven, TimeSpan? IdleTimeout = null, int? Backlog = null, TimeSpan? KeepAlive = null);
