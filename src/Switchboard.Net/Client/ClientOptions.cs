@@ -14,6 +14,12 @@ public sealed class ClientOptions : ConnectionOptions
     /// reads no environment variables itself: <see cref="ProxyOptions.FromEnvironment(string)"/> does, on request.
     /// </summary>
     public ProxyOptions? Proxy { get; set; }
+
+    /// <summary>
+    /// How a <see cref="ReconnectingClient"/> reconnects (backoff, give-up count) and whether it sends heartbeats;
+    /// null (the default) means the defaults of <see cref="ReconnectOptions"/>. A single connection never reconnects.
+    /// </summary>
+    public ReconnectOptions? Reconnect { get; set; }
 }
 
 /// <summary>TLS settings of a client. The default validates the server against the system's trusted roots.</summary>

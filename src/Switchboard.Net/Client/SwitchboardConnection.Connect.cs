@@ -21,9 +21,17 @@ public sealed partial class SwitchboardConnection
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
-        options ??= new ClientOptions();
-        var connection = Create(options, ConnectionState.Unconnected);
+        var connection = Create(options ?? new ClientOptions(), ConnectionState.Unconnected);
         connection.StateChanged += stateChanged;
+        await connection.ConnectTcpCoreAsync(host, port, cancellationToken);
+        return connection;
+    }
+
+    /// <summary>The TCP connect of this unconnected client connection; <see cref="ConnectTcpAsync(string, int, ClientOptions?, EventHandler{ConnectionStateChangedEventArgs}?, CancellationToken)"/> and <see cref="ConnectToHostAsync"/> share it.</summary>
+    private async Task ConnectTcpCoreAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var connection = this;
+        var options = ClientOptionsOrThrow();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
         Socket? socket = null;
@@ -45,7 +53,6 @@ public sealed partial class SwitchboardConnection
 
             connection.Attach(new SocketTransport(socket, stream), kind, inlineSends: true);
             connection._serverName = host;
-            return connection;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -66,9 +73,17 @@ public sealed partial class SwitchboardConnection
     public static async Task<SwitchboardConnection> ConnectUnixAsync(string path, ClientOptions? options = null, EventHandler<ConnectionStateChangedEventArgs>? stateChanged = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        options ??= new ClientOptions();
-        var connection = Create(options, ConnectionState.Unconnected);
+        var connection = Create(options ?? new ClientOptions(), ConnectionState.Unconnected);
         connection.StateChanged += stateChanged;
+        await connection.ConnectUnixCoreAsync(path, cancellationToken);
+        return connection;
+    }
+
+    /// <summary>The Unix-socket connect of this unconnected client connection.</summary>
+    private async Task ConnectUnixCoreAsync(string path, CancellationToken cancellationToken)
+    {
+        var connection = this;
+        var options = ClientOptionsOrThrow();
         connection.SetState(ConnectionState.Connecting, null);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -77,7 +92,6 @@ public sealed partial class SwitchboardConnection
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token);
             connection.Attach(new SocketTransport(socket, new NetworkStream(socket, ownsSocket: false)), TransportKind.Unix, inlineSends: true);
-            return connection;
         }
         catch (Exception ex)
         {

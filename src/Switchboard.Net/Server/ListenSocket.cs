@@ -6,10 +6,9 @@ namespace Switchboard.Net;
 /// <summary>Creates the bound, listening socket of a listener, with errors in the user's words.</summary>
 internal static class ListenSocket
 {
-    // As Kestrel's default: enough for bursts of connects while the accept loop catches up.
-    private const int Backlog = 512;
-
-    public static Socket Bind(EndPoint endPoint)
+    /// <param name="endPoint">Where to listen.</param>
+    /// <param name="backlog">The queue of connections not yet accepted (<see cref="ListenerOptions.Backlog"/>).</param>
+    public static Socket Bind(EndPoint endPoint, int backlog = ListenerOptions.DefaultBacklog)
     {
         var socket = endPoint is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
@@ -23,7 +22,7 @@ internal static class ListenSocket
             }
 
             socket.Bind(endPoint);
-            socket.Listen(Backlog);
+            socket.Listen(backlog);
             return socket;
         }
         catch (SocketException ex)

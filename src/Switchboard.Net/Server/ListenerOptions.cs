@@ -60,6 +60,27 @@ public sealed class ListenerOptions
     /// </summary>
     public int MaxConnections { get; set; } = 10_000;
 
+    /// <summary>The default of <see cref="Backlog"/>: 512, as Kestrel's.</summary>
+    public const int DefaultBacklog = 512;
+
+    /// <summary>
+    /// The listen backlog: how many connections the kernel queues, handshake done, before the listener accepts
+    /// them (QTcpServer's maxPendingConnections). 512 by default, enough for bursts of connects while the accept
+    /// loop catches up; the kernel caps it at net.core.somaxconn. Unlike <see cref="MaxConnections"/> it does not
+    /// bound the connections open at once, only those waiting to be accepted.
+    /// </summary>
+    public int Backlog
+    {
+        get => _backlog;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _backlog = value;
+        }
+    }
+
+    private int _backlog = DefaultBacklog;
+
     /// <summary>Bytes sent to a connection turned away by <see cref="MaxConnections"/>, such as "server full\n".</summary>
     public ReadOnlyMemory<byte> RejectMessage { get; set; }
 

@@ -219,7 +219,7 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         if (_options.EndPoint is UnixDomainSocketEndPoint unix)
         {
             await UnixSocketFile.ClaimAsync(unix.ToString(), cancellationToken);
-            return new Binding(ListenSocket.Bind(unix), unix);
+            return new Binding(ListenSocket.Bind(unix, _options.Backlog), unix);
         }
 
         // Port 0 comes back on the port it had when that is still free, so clients that learned it can return.
@@ -227,14 +227,14 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         {
             try
             {
-                return Binding.Of(ListenSocket.Bind(new IPEndPoint(any.Address, before.Port)));
+                return Binding.Of(ListenSocket.Bind(new IPEndPoint(any.Address, before.Port), _options.Backlog));
             }
             catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
             {
             }
         }
 
-        return Binding.Of(ListenSocket.Bind(_options.EndPoint));
+        return Binding.Of(ListenSocket.Bind(_options.EndPoint, _options.Backlog));
     }
 
     /// <summary>

@@ -78,6 +78,7 @@ public sealed partial class SwitchboardConnection
             await transport.UpgradeAsync(early, handshake, cancellationToken);
             _input.Replace(transport.Input);
             TransportKind = TransportKind.Tls;
+            RaiseEncrypted();
         }
         catch (Exception ex) when (ex is not InvalidOperationException)
         {

@@ -14,7 +14,7 @@ public enum BackpressureMode
 /// Per-connection limits and behaviour. Every default is bounded: unlimited buffering lets one slow peer take the
 /// server's memory.
 /// </summary>
-public class ConnectionOptions
+public partial class ConnectionOptions
 {
     private int _softLimit = 8 * 1024 * 1024;
     private TimeSpan _softLimitTime = TimeSpan.FromSeconds(10);
@@ -80,7 +80,7 @@ public class ConnectionOptions
 
     /// <summary>
     /// Turns on TCP keep-alive probes after this much silence, so a vanished peer is noticed. Default: off.
-    /// Ignored on Unix sockets.
+    /// Ignored on Unix sockets. See also <see cref="KeepAliveInterval"/> and <see cref="KeepAliveCount"/>.
     /// </summary>
     public TimeSpan? KeepAlive { get; set; }
 

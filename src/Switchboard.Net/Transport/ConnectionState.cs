@@ -20,6 +20,12 @@ public enum ConnectionState
 
     /// <summary>Closed; the connection cannot be used again.</summary>
     Closed,
+
+    /// <summary>
+    /// Of a <see cref="ReconnectingClient"/> only: the connection was lost (or could not be made) and the next
+    /// attempt waits out its backoff delay.
+    /// </summary>
+    Reconnecting,
 }
 
 /// <summary>The transport under a connection.</summary>

@@ -144,34 +144,19 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
         RemoteEndPoint = transport.RemoteEndPoint;
         _input = new CountingPipeReader(transport.Input, transport.Translate, transport.EndedBeforeData);
         // The drain loop starts with the first send (or the close): see SendBuffer.
-        transport.Failed = error => MarkClosed($"send failed: {error.Message}");
-        _outbound = new SendBuffer(_options.MaxOutboundBufferSize, transport, inlineSends, _options.SlowConsumerSoftLimit);
+        transport.Failed = error =>
+        {
+            OnSendFailed(error);
+            MarkClosed($"send failed: {error.Message}");
+        };
+        _outbound = new SendBuffer(_options.MaxOutboundBufferSize, new NotifyingSendTarget(transport, this), inlineSends, _options.SlowConsumerSoftLimit);
         ConfigureSocket(transport.Socket, kind);
         ConnectedAt = DateTimeOffset.UtcNow;
         StartIdleTimer();
         SetState(ConnectionState.Connected, null);
     }
 
-    private void ConfigureSocket(Socket socket, TransportKind kind)
-    {
-        if (kind == TransportKind.Unix || _options.KeepAlive is not { } keepAlive)
-        {
-            return;
-        }
-
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            var seconds = Math.Max(1, (int)keepAlive.TotalSeconds);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, seconds);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, seconds);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
-        }
-        catch (SocketException)
-        {
-            // Keep-alive is best effort: a platform that refuses it still has a working connection.
-        }
-    }
+    private void ConfigureSocket(Socket socket, TransportKind kind) => SocketTuning.Apply(socket, kind, _options);
 
     private void StartIdleTimer()
     {
@@ -224,6 +209,7 @@ public sealed partial class SwitchboardConnection : IAsyncDisposable
             // A faulty observer must not break the connection.
         }
 
+        RaiseStateEvents(previous, next, reason);
         return true;
     }
 

@@ -1,0 +1,55 @@
+namespace Switchboard.Net;
+
+/// <summary>
+/// How a <see cref="ReconnectingClient"/> retries: exponential backoff with jitter up to a maximum delay, and a
+/// give-up count; optionally a heartbeat that notices a silent, half-dead connection.
+/// </summary>
+public sealed class ReconnectOptions
+{
+    /// <summary>The delay before the first retry: 250 ms. Each failed attempt doubles it, up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest delay between attempts: 30 s.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The spread of each delay, as a fraction: 0.2 makes a delay anything from 80 % to 120 % of its nominal
+    /// value, so clients that lost one server together do not all return at the same instant. 0 for none.
+    /// </summary>
+    public double Jitter { get; set; } = 0.2;
+
+    /// <summary>Consecutive failed connect attempts after which the client gives up; null (the default) never does.</summary>
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>
+    /// Sends <see cref="HeartbeatMessage"/> when nothing has been received for this long; null (the default)
+    /// sends none. A peer that then stays silent for <see cref="HeartbeatTimeout"/> more is taken as gone: the
+    /// connection is aborted and the client reconnects.
+    /// </summary>
+    public TimeSpan? HeartbeatInterval { get; set; }
+
+    /// <summary>How long after a heartbeat an answer (any bytes) must arrive: 10 s.</summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The bytes of a heartbeat, a whole frame of the protocol spoken: "/ping\n" (the chat server's) by default.</summary>
+    public ReadOnlyMemory<byte> HeartbeatMessage { get; set; } = "/ping\n"u8.ToArray();
+
+    /// <summary>
+    /// The delay before retry number <paramref name="attempt"/> (1 for the first): <see cref="InitialDelay"/>
+    /// doubled per earlier attempt, capped at <see cref="MaxDelay"/>, then spread by <see cref="Jitter"/>.
+    /// </summary>
+    public TimeSpan DelayFor(int attempt, Random? random = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
+        var nominal = Math.Min(MaxDelay.TotalMilliseconds, InitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
+        var spread = Math.Clamp(Jitter, 0, 1);
+        var factor = 1 + (spread * ((2 * (random ?? Random.Shared).NextDouble()) - 1));
+        return TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, nominal * factor));
+    }
+}
+
+/// <summary>Arguments of <see cref="ReconnectingClient.Reconnecting"/>.</summary>
+/// <param name="Attempt">The number of the coming attempt since the last success (1 for the first retry).</param>
+/// <param name="Delay">How long the client waits before it.</param>
+/// <param name="Reason">Why: the lost connection's close reason, or the connect failure.</param>
+public sealed record ReconnectingEventArgs(int Attempt, TimeSpan Delay, string Reason);
