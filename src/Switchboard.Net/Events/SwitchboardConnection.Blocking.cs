@@ -14,9 +14,13 @@ public sealed partial class SwitchboardConnection
     private System.IO.Pipelines.ReadResult? _heldRead;
     private int _waiters;
 
-    /// <summary>Blocks until the connection is connected (true), or it failed, closed or the time ran out (false).</summary>
+    /// <summary>
+    /// Blocks until the connection is connected (true), or it failed, closed or the time ran out (false). A failed
+    /// connect returns only after its <see cref="ErrorOccurred"/> was raised, so the error is known on return (as
+    /// Qt's errorString() is after waitForConnected).
+    /// </summary>
     public bool WaitForConnected(TimeSpan timeout)
-        => WaitUntil(() => State is ConnectionState.Connected or ConnectionState.Closing or ConnectionState.Closed, timeout)
+        => WaitUntil(() => State is ConnectionState.Connected or ConnectionState.Closing || State == ConnectionState.Closed && !Volatile.Read(ref _connectPending), timeout)
            && State is ConnectionState.Connected or ConnectionState.Closing;
 
     /// <summary>

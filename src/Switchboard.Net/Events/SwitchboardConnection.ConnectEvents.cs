@@ -61,10 +61,15 @@ public sealed partial class SwitchboardConnection
             }
 
             _connectClaimed = true;
+            _connectPending = true;
         }
     }
 
     private bool _connectClaimed;
+
+    // Set while a connect started by ConnectToHost/ConnectToServer has not reported its outcome: the state turns
+    // Closed before ErrorOccurred is raised, and WaitForConnected must not return in between.
+    private bool _connectPending;
 
     private async Task ReportingConnectFailureAsync(Task connect)
     {
@@ -76,6 +81,11 @@ public sealed partial class SwitchboardConnection
         {
             RaiseError(new ConnectionErrorEventArgs(ConnectionErrorKind.ConnectFailed, ex.Message, ex));
             throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _connectPending, false);
+            Pulse();
         }
     }
 

@@ -79,7 +79,18 @@ public sealed class PackagingTests
         Assert.Contains("commit=", repository.Value, StringComparison.Ordinal);
         await using var git = ExternalProcess.Start("git", ["-C", RepositoryRoot(), "remote", "get-url", "origin"], closeInput: true);
         var hasOrigin = await git.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0;
-        Assert.Equal(hasOrigin, repository.Value.Contains("url=", StringComparison.Ordinal));
+        var url = System.Text.RegularExpressions.Regex.Match(repository.Value, "url=\"([^\"]*)\"");
+        if (!hasOrigin)
+        {
+            Assert.False(url.Success, $"a repository URL with no origin remote to take it from: {repository.Value}");
+        }
+        else if (url.Success)
+        {
+            // SourceLink writes a hosted origin (https/ssh, as https); a clone of a local path gets none.
+            var origin = git.Stdout.Trim();
+            var path = new Uri(url.Groups[1].Value).AbsolutePath.Trim('/');
+            Assert.True(path.Length > 0 && origin.Contains(path, StringComparison.OrdinalIgnoreCase), $"the nuspec's repository URL {url.Groups[1].Value} is not the origin remote {origin}");
+        }
         Assert.DoesNotContain("<projectUrl>", nuspec, StringComparison.Ordinal);
     }
 
