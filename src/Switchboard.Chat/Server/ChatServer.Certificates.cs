@@ -22,7 +22,12 @@ public sealed partial class ChatServer
             throw new InvalidOperationException("the chat server is not running");
         }
 
-        var tls = _listeners.Where(l => l.Options.Certificate is not null).ToList();
+        List<SwitchboardListener> tls;
+        lock (_listeners)
+        {
+            tls = _listeners.Where(l => l.Options.Certificate is not null).ToList();
+        }
+
         if (tls.Count == 0 || Options.CertificateFile is null || Options.KeyFile is null)
         {
             return null;

@@ -105,7 +105,10 @@ public sealed partial class ChatServer : IAsyncDisposable
             foreach (var listenerOptions in BuildListenerOptions())
             {
                 var listener = await SwitchboardListener.StartAsync(listenerOptions, _connections.HandleAsync, _loggerFactory, _registry, cancellationToken);
-                _listeners.Add(listener);
+                lock (_listeners)
+                {
+                    _listeners.Add(listener);
+                }
             }
         }
         catch
@@ -126,7 +129,14 @@ public sealed partial class ChatServer : IAsyncDisposable
             return;
         }
 
-        foreach (var listener in _listeners)
+        // A copy taken under the lock AddListenerAsync adds under: a listener added now is either in it or refused.
+        SwitchboardListener[] listeners;
+        lock (_listeners)
+        {
+            listeners = [.. _listeners];
+        }
+
+        foreach (var listener in listeners)
         {
             await listener.StopListeningAsync();
         }
@@ -138,8 +148,8 @@ public sealed partial class ChatServer : IAsyncDisposable
         }
 
         // Each handler sees the shutdown token, closes its connection gracefully and ends.
-        await Task.WhenAll(_listeners.Select(l => l.ShutdownAsync(cancellationToken)));
-        foreach (var listener in _listeners)
+        await Task.WhenAll(listeners.Select(l => l.ShutdownAsync(cancellationToken)));
+        foreach (var listener in listeners)
         {
             await listener.DisposeAsync();
         }
@@ -172,27 +182,6 @@ public sealed partial class ChatServer : IAsyncDisposable
 
     private IEnumerable<ListenerOptions> BuildListenerOptions()
     {
-        var connection = new ConnectionOptions
-        {
-            MaxOutboundBufferSize = Options.MaxOutboundBufferSize,
-            // The chat keeps its one limit: a session past it is dropped by the next line sent to it. The library's
-            // soft/hard policy (8/32 MiB by default) would let 10,000 sessions queue 320 GiB; it can be adopted once a
-            // global outbound budget bounds the sum (issue 13).
-            SlowConsumerSoftLimit = Options.MaxOutboundBufferSize,
-            SlowConsumerHardLimit = Options.MaxOutboundBufferSize,
-            Backpressure = BackpressureMode.Wait,
-            KeepAlive = TimeSpan.FromMinutes(1),
-        };
-        var reject = "ERR server-full the server has too many connections; try again later\n"u8.ToArray();
-        ListenerOptions Configure(ListenerOptions o)
-        {
-            o.Connection = connection;
-            o.MaxConnections = Options.MaxConnections;
-            o.RejectMessage = reject;
-            o.ShutdownTimeout = Options.ShutdownTimeout;
-            return o;
-        }
-
         var host = Options.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
             : IPAddress.TryParse(Options.Host.Trim('[', ']'), out var parsed) ? parsed
             : throw new InvalidOperationException($"the host to listen on must be an IP address (or localhost), not \"{Options.Host}\"");
@@ -208,16 +197,41 @@ public sealed partial class ChatServer : IAsyncDisposable
                 throw new InvalidOperationException("a TLS port needs a certificate and a key (--cert and --key)");
             }
 
-            var tls = Configure(ListenerOptions.Tcp(host, tlsPort));
-            tls.Certificate = ListenerOptions.LoadPemCertificate(Options.CertificateFile, Options.KeyFile);
-            tls.MinimumTlsVersion = Options.ParseTlsMinVersion();
-            tls.ClientCertificateAuthorities = Options.ClientCaFile is { Length: > 0 } ca ? ListenerOptions.LoadCertificateAuthorities(ca) : null;
-            yield return tls;
+            yield return ConfigureTls(Configure(ListenerOptions.Tcp(host, tlsPort)));
         }
 
         if (!string.IsNullOrEmpty(Options.UnixSocketPath))
         {
             yield return Configure(ListenerOptions.Unix(Options.UnixSocketPath));
         }
+    }
+
+    // What every chat listener shares, whether configured at start or added later by a console.
+    private ListenerOptions Configure(ListenerOptions o)
+    {
+        o.Connection = new ConnectionOptions
+        {
+            MaxOutboundBufferSize = Options.MaxOutboundBufferSize,
+            // The chat keeps its one limit: a session past it is dropped by the next line sent to it. The library's
+            // soft/hard policy (8/32 MiB by default) would let 10,000 sessions queue 320 GiB; it can be adopted once a
+            // global outbound budget bounds the sum (issue 13).
+            SlowConsumerSoftLimit = Options.MaxOutboundBufferSize,
+            SlowConsumerHardLimit = Options.MaxOutboundBufferSize,
+            Backpressure = BackpressureMode.Wait,
+            KeepAlive = TimeSpan.FromMinutes(1),
+        };
+        o.MaxConnections = Options.MaxConnections;
+        o.RejectMessage = "ERR server-full the server has too many connections; try again later\n"u8.ToArray();
+        o.ShutdownTimeout = Options.ShutdownTimeout;
+        return o;
+    }
+
+    // The configured certificate, minimum version and client CAs; the caller has checked that a certificate is set.
+    private ListenerOptions ConfigureTls(ListenerOptions o)
+    {
+        o.Certificate = ListenerOptions.LoadPemCertificate(Options.CertificateFile!, Options.KeyFile!);
+        o.MinimumTlsVersion = Options.ParseTlsMinVersion();
+        o.ClientCertificateAuthorities = Options.ClientCaFile is { Length: > 0 } ca ? ListenerOptions.LoadCertificateAuthorities(ca) : null;
+        return o;
     }
 }

@@ -34,6 +34,9 @@ public enum ChatEventKind
 
     /// <summary>A listener accepts again; <see cref="ChatServerEvent.Text"/> names it, with the port it is bound to now.</summary>
     ListenerStarted,
+
+    /// <summary>A listener was added while the server runs (<see cref="ChatServer.AddListenerAsync"/>); <see cref="ChatServerEvent.Text"/> names it.</summary>
+    ListenerAdded,
 }
 
 /// <summary>

@@ -58,6 +58,21 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
         return null;
     }
 
+    /// <inheritdoc />
+    public async Task<string?> AddListenerAsync(IPAddress address, int port, bool tls, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await server.AddListenerAsync(address, port, tls, "web console", cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or SocketException)
+        {
+            // Address in use, no certificate for TLS, the server stopping: the page shows why.
+            return ex.Message;
+        }
+    }
+
     /// <summary>
     /// Names the page shows and sends back: the transport ("tcp", "tls", "unix"), with the id when a transport has
     /// several listeners. Not the address: a port-0 listener may come back on a new port.
@@ -180,6 +195,7 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
         ChatEventKind.Error => new(e.Time, ConsoleEventKinds.Error, e.SessionId, e.Nick, null, e.Text ?? "error"),
         ChatEventKind.ListenerStopped => new(e.Time, ConsoleEventKinds.Info, null, null, null, $"listener {e.Text} stopped; its connections carry on"),
         ChatEventKind.ListenerStarted => new(e.Time, ConsoleEventKinds.Info, null, null, null, $"listener {e.Text} listening again"),
+        ChatEventKind.ListenerAdded => new(e.Time, ConsoleEventKinds.Info, null, null, null, $"new listener {e.Text} listening"),
         _ => null,
     };
 

@@ -48,6 +48,12 @@ internal sealed record SnapshotFrame(DateTimeOffset At, IReadOnlyList<ConsoleLis
     public string Type => "snapshot";
 }
 
+/// <summary>The addresses the server page offers for a new listener: this machine's own.</summary>
+internal sealed record AddressesFrame(IReadOnlyList<string> Addresses)
+{
+    public string Type => "addresses";
+}
+
 /// <summary>Events since the last frame; <see cref="Dropped"/> counts those the backlog had to discard.</summary>
 internal sealed record EventsFrame(IReadOnlyList<ConsoleEvent> Items, long Dropped)
 {

@@ -11,6 +11,7 @@ namespace Switchboard.Web.Json;
 [JsonSerializable(typeof(ResultFrame))]
 [JsonSerializable(typeof(SnapshotFrame))]
 [JsonSerializable(typeof(EventsFrame))]
+[JsonSerializable(typeof(AddressesFrame))]
 [JsonSerializable(typeof(ClientStateFrame))]
 [JsonSerializable(typeof(ClientDataFrame))]
 [JsonSerializable(typeof(ClientCountersFrame))]

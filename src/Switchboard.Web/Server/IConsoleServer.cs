@@ -22,6 +22,13 @@ public interface IConsoleServer
     Task<string?> StopAndDisconnectAsync(string name, CancellationToken cancellationToken)
         => Task.FromResult<string?>("this server cannot disconnect a listener's sessions");
 
+    /// <summary>
+    /// Starts a new TCP listener on <paramref name="address"/> (one of this machine's, checked by the console) and
+    /// <paramref name="port"/> (0 picks one), speaking TLS when <paramref name="tls"/>; a failure message, or null.
+    /// </summary>
+    Task<string?> AddListenerAsync(System.Net.IPAddress address, int port, bool tls, CancellationToken cancellationToken)
+        => Task.FromResult<string?>("this server cannot add listeners");
+
     /// <summary>A snapshot of the live sessions.</summary>
     IReadOnlyList<ConsoleSession> GetSessions();
 

@@ -5,7 +5,8 @@ namespace Switchboard.Web.Server;
 
 /// <summary>
 /// The server page's socket: a snapshot of listeners and sessions every <see cref="ConsoleOptions.SnapshotInterval"/>,
-/// events in batches every 100 ms, and the page's commands (kick, send, announce, start, stop, stop-all).
+/// events in batches every 100 ms, this machine's addresses once, and the page's commands (kick, send, announce,
+/// start, stop, stop-all, add).
 /// </summary>
 internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions options)
 {
@@ -21,6 +22,9 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var server = options.Server;
         using var subscription = server?.Subscribe(_backlog.Add);
+        // Once per page: the machine's addresses change rarely, and the drop-down keeps what the user chose.
+        var addresses = LocalAddresses.Get().Select(a => a.ToString()).ToArray();
+        await peer.SendAsync(new AddressesFrame(addresses), ConsoleJsonContext.Default.AddressesFrame, stop.Token);
         var pump = PumpAsync(server, stop.Token);
         try
         {
@@ -64,9 +68,34 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
                 return await server.StopListenerAsync(command.Name, cancellationToken);
             case "stop-all" when !string.IsNullOrEmpty(command.Name):
                 return await server.StopAndDisconnectAsync(command.Name, cancellationToken);
+            case "add":
+                return await AddListenerAsync(server, command, cancellationToken);
             default:
                 return $"unknown or incomplete command '{command.Op}'";
         }
+    }
+
+    // Checked here, before the server is asked: the address must be one the page offered (this machine's own), so a
+    // token holder cannot make the server bind something it was not shown.
+    private static Task<string?> AddListenerAsync(IConsoleServer server, ConsoleCommand command, CancellationToken cancellationToken)
+    {
+        var tls = command.Transport switch { "tcp" => (bool?)false, "tls" => true, _ => null };
+        if (tls is null)
+        {
+            return Task.FromResult<string?>($"a new listener is tcp or tls, not '{command.Transport}'");
+        }
+
+        if (LocalAddresses.Find(command.Host) is not { } address)
+        {
+            return Task.FromResult<string?>($"'{command.Host}' is not one of this machine's addresses");
+        }
+
+        if (command.Port is not { } port || port is < 0 or > System.Net.IPEndPoint.MaxPort)
+        {
+            return Task.FromResult<string?>("the port is a number from 0 (any free port) to 65535");
+        }
+
+        return server.AddListenerAsync(address, port, tls.Value, cancellationToken);
     }
 
     private async Task PumpAsync(IConsoleServer? server, CancellationToken cancellationToken)

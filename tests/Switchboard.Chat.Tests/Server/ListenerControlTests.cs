@@ -49,6 +49,45 @@ public sealed class ListenerControlTests
     }
 
     [Fact]
+    public async Task A_listener_added_at_runtime_brings_its_clients_into_the_same_rooms()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var events = server.Server.Subscribe();
+        await using var alice = await server.JoinAsync("alice");
+
+        var added = await server.Server.AddListenerAsync(System.Net.IPAddress.Loopback, 0, tls: false, "test");
+        var port = ((System.Net.IPEndPoint)added.BoundEndPoint).Port;
+        Assert.NotEqual(server.Port, port);
+        Assert.Equal(2, server.Server.Listeners.Count);
+        Assert.True(server.Server.Listeners[1].IsListening);
+
+        await using var dave = await LineClient.ConnectAsync(port);
+        await dave.WaitForContainsAsync("Welcome");
+        await dave.SendLineAsync("/nick dave");
+        await dave.WaitForContainsAsync("is now known as dave");
+        await dave.SendLineAsync("hello from the new port");
+        await alice.WaitForContainsAsync("<dave> hello from the new port");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        ChatServerEvent e;
+        do
+        {
+            e = await events.Reader.ReadAsync(timeout.Token);
+        }
+        while (e.Kind != ChatEventKind.ListenerAdded);
+        Assert.Equal($"tcp 127.0.0.1:{port}", e.Text);
+    }
+
+    [Fact]
+    public async Task Adding_a_tls_listener_without_a_certificate_is_refused_and_binds_nothing()
+    {
+        await using var server = await TestServer.StartAsync();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => server.Server.AddListenerAsync(System.Net.IPAddress.Loopback, 0, tls: true));
+        Assert.Contains("certificate", error.Message, StringComparison.Ordinal);
+        Assert.Single(server.Server.Listeners);
+    }
+
+    [Fact]
     public async Task Unknown_listener_ids_are_refused()
     {
         await using var server = await TestServer.StartAsync();

@@ -45,6 +45,28 @@ public sealed class TransportTests
         Assert.Contains(sessions, s => s.Transport == TransportKind.Unix && s.Nick == "unixuser");
     }
 
+    [Fact]
+    public async Task A_tls_listener_added_at_runtime_uses_the_configured_certificate()
+    {
+        using var data = new TempDirectory();
+        var (cert, key) = WriteSelfSignedCertificate(data.Path);
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.CertificateFile = cert;
+            o.KeyFile = key;
+        });
+
+        var added = await server.Server.AddListenerAsync(System.Net.IPAddress.Loopback, 0, tls: true, "test");
+        Assert.Equal(TransportKind.Tls, added.Transport);
+        var tlsPort = ((System.Net.IPEndPoint)added.BoundEndPoint).Port;
+
+        await using var tcp = await server.JoinAsync("tcpuser");
+        await using var tls = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", tlsPort, new ClientOptions { ConnectTimeout = TimeSpan.FromSeconds(30), Tls = new ClientTlsOptions { CaFile = cert, ServerName = "localhost" } });
+        await tls.SendAsync(LineWriter.Lf, "/nick tlsuser");
+        await tcp.WaitForContainsAsync("is now known as tlsuser");
+        Assert.Contains(server.Server.GetSessions(), s => s.Transport == TransportKind.Tls && s.Nick == "tlsuser");
+    }
+
     private static async Task<string> ReadUntilAsync(SwitchboardConnection connection, string text)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));

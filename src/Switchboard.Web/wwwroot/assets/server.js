@@ -23,6 +23,7 @@ const socket = connectSocket('/ws/server', onFrame, bindLinkStatus($('#link')));
 function onFrame(frame) {
   switch (frame.type) {
     case 'snapshot': renderSnapshot(frame); break;
+    case 'addresses': renderAddresses(frame.addresses); break;
     case 'events':
       for (const e of frame.items) log.push(e);
       eventsSeen += frame.items.length;
@@ -106,6 +107,20 @@ function renderListeners(listeners) {
   }
   listenersBody.replaceChildren(fragment);
 }
+
+// The machine's own addresses, loopback first, as the Qt server window's IP drop-down.
+function renderAddresses(addresses) {
+  const select = $('#add-address');
+  const chosen = select.value;
+  select.replaceChildren(...addresses.map(a => el('option', { value: a, text: a })));
+  if (addresses.includes(chosen)) select.value = chosen;
+}
+
+$('#add-form').addEventListener('submit', e => {
+  e.preventDefault();
+  const port = Number($('#add-port').value || '0');
+  socket.send({ op: 'add', transport: $('#add-transport').value, host: $('#add-address').value, port });
+});
 
 function newRow(id) {
   const cells = {};
