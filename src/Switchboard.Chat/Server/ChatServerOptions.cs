@@ -92,9 +92,9 @@ public sealed class ChatServerOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// A line must be finished (its newline received) this long after its first byte arrived, and a new connection
-    /// must send its first whole line this long after connecting: 30 s. Otherwise the client is told
-    /// <c>ERR line-timeout</c> and closed, so a peer trickling bytes without a newline cannot hold a connection.
+    /// A line (the first one included) must be finished, its newline received, this long after its first byte
+    /// arrived: 30 s. Otherwise the client is told <c>ERR line-timeout</c> and closed, so a peer trickling bytes
+    /// without a newline cannot hold a connection. A connection that sends nothing is left to <see cref="IdleTimeout"/>.
     /// </summary>
     public TimeSpan LineTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

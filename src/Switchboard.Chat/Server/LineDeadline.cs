@@ -4,9 +4,11 @@ using Switchboard.Net.Framing;
 namespace Switchboard.Chat.Server;
 
 /// <summary>
-/// Wraps the line reader to time unfinished lines: the clock starts at connect and whenever bytes of a new line
-/// are waiting, stops when a line is complete, and cancels <see cref="Token"/> when it runs out. The idle timeout
-/// alone would let a peer sending one byte a second without a newline hold its connection forever.
+/// Wraps the line reader to time unfinished lines: the clock starts whenever bytes of a new line are waiting
+/// (the first line included), stops when a line is complete, and cancels <see cref="Token"/> when it runs out. The
+/// idle timeout alone would let a peer sending one byte a second without a newline hold its connection forever.
+/// A connection that sends nothing at all is left to the idle timeout: a guest is named by the server, so reading
+/// without ever speaking (nc as a lurker, a console watching a room) is a legitimate use, not an attack.
 /// </summary>
 internal sealed class LineDeadline : IMessageReader<ReadOnlySequence<byte>>, IDisposable
 {
@@ -19,10 +21,6 @@ internal sealed class LineDeadline : IMessageReader<ReadOnlySequence<byte>>, IDi
     {
         _inner = inner;
         _timeout = timeout;
-
-        // The first line counts from the connect: a client that says nothing at all gets no more time than one
-        // that starts a line and never ends it.
-        Start();
     }
 
     /// <summary>Canceled when a line was not finished in time.</summary>

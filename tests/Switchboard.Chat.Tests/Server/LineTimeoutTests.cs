@@ -4,9 +4,9 @@ using Switchboard.Chat.Tests.Infrastructure;
 namespace Switchboard.Chat.Tests.Server;
 
 /// <summary>
-/// Issue 13, "partial lines forever": a peer trickling bytes without a newline, or saying nothing after connecting,
-/// is closed with <c>ERR line-timeout</c> long before the idle timeout, while a client that finishes its lines
-/// stays however long it pauses between them.
+/// Issue 13, "partial lines forever": a peer trickling bytes without a newline, its first line included, is closed
+/// with <c>ERR line-timeout</c> long before the idle timeout, while a client that finishes its lines stays however
+/// long it pauses between them, and one that only reads (a lurker) is left to the idle timeout.
 /// </summary>
 public sealed class LineTimeoutTests
 {
@@ -22,6 +22,7 @@ public sealed class LineTimeoutTests
             o.IdleTimeout = TimeSpan.FromMinutes(10);
         });
         await using var alice = await server.JoinAsync("alice");
+        await using var lurker = await server.ConnectAsync();
         await using var trickler = await server.JoinAsync("trickler");
 
         // One byte at a time, never a newline: each byte would reset an idle timer, never the line deadline.
@@ -38,10 +39,16 @@ public sealed class LineTimeoutTests
         await alice.SendLineAsync("/ping");
         await alice.WaitForAsync(l => l.Contains("pong", StringComparison.Ordinal), what: "a pong", fromIndex: before);
         Assert.DoesNotContain(alice.Lines, l => l.Contains("line-timeout", StringComparison.Ordinal));
+
+        // The lurker never said a thing, for longer than the deadline: it still reads what is said.
+        Assert.False(lurker.IsClosed);
+        await alice.SendLineAsync("still here");
+        await lurker.WaitForContainsAsync("still here");
+        Assert.DoesNotContain(lurker.Lines, l => l.Contains("line-timeout", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task A_connection_that_never_sends_a_line_is_closed()
+    public async Task A_first_line_that_is_never_finished_is_closed()
     {
         await using var server = await TestServer.StartAsync(o =>
         {
@@ -49,6 +56,7 @@ public sealed class LineTimeoutTests
             o.IdleTimeout = TimeSpan.FromMinutes(10);
         });
         await using var silent = await server.ConnectAsync();
+        await silent.SendAsync("/nick half"u8.ToArray());
 
         var error = await silent.WaitForContainsAsync("ERR line-timeout", TimeSpan.FromSeconds(60));
         Assert.Contains("no complete line within 5 s", error, StringComparison.Ordinal);
