@@ -12,7 +12,7 @@ namespace Switchboard.Chat.Server;
 
 /// <summary>
 /// One connection from accept to close: the admission checks, a guest nick, the lobby, then the read loop that
-/// turns lines into commands (rate limit, idle timeout, invalid input), and the clean-up when it ends.
+/// turns lines into commands (rate limit, idle timeout, line deadline, invalid input), and the clean-up when it ends.
 /// </summary>
 internal sealed class ChatConnectionHandler(
     ChatServerOptions options,
@@ -111,9 +111,10 @@ internal sealed class ChatConnectionHandler(
     private async Task<string> ReadLoopAsync(ChatSession session, CancellationToken shutdown)
     {
         var connection = session.Connection;
-        var reader = connection.CreateReader(new LineReader(options.MaxLineLength));
+        using var deadline = new LineDeadline(new LineReader(options.MaxLineLength), options.LineTimeout);
+        var reader = connection.CreateReader(deadline);
         var bucket = new TokenBucket(options.RateLimitPerSecond, options.RateLimitBurst, TimeProvider.System);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(shutdown, connection.Closed, session.Ended);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(shutdown, connection.Closed, session.Ended, deadline.Token);
         var invalid = 0;
         var dropped = 0;
         var lastRateError = Environment.TickCount64 - 1000;
@@ -151,6 +152,11 @@ internal sealed class ChatConnectionHandler(
             catch (OperationCanceledException) when (session.EndReason is { } ended)
             {
                 return ended;
+            }
+            catch (OperationCanceledException) when (deadline.HasExpired && !shutdown.IsCancellationRequested && !connection.Closed.IsCancellationRequested)
+            {
+                var what = reader.MessagesRead == 0 ? "no complete line" : "line not finished";
+                return await CloseForAsync(session, "line-timeout", $"{what} within {deadline.Timeout.TotalSeconds:0.#} s; closing", "line timeout", shutdown);
             }
             catch (OperationCanceledException) when (!shutdown.IsCancellationRequested && !connection.Closed.IsCancellationRequested)
             {

@@ -92,6 +92,13 @@ public sealed class ChatServerOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// A line (the first one included) must be finished, its newline received, this long after its first byte
+    /// arrived: 30 s. Otherwise the client is told <c>ERR line-timeout</c> and closed, so a peer trickling bytes
+    /// without a newline cannot hold a connection. A connection that sends nothing is left to <see cref="IdleTimeout"/>.
+    /// </summary>
+    public TimeSpan LineTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Output queued for one connection beyond which it counts as not reading: 1 MiB. Messages to such a connection
     /// are not waited for; the connection is dropped, so it never delays anyone else.
     /// </summary>

@@ -90,6 +90,7 @@ public sealed class BadInputTests
         // serve: appsettings.json in the current directory
         { "serve", null, """{ "Chat": { "RateLimitPerSecond": 0 } }""", "Chat:RateLimitPerSecond must be more than 0" },
         { "serve", null, """{ "Chat": { "ReplyTimeout": "soon" } }""", "Chat:ReplyTimeout must be a duration" },
+        { "serve", null, """{ "Chat": { "LineTimeout": "00:00:00" } }""", "Chat:LineTimeout must be more than 0" },
         { "serve", null, """{ "Chat": { "TlsPort": 99999 } }""", "--tls-port (Chat:TlsPort) must be from 0 to 65535, not 99999" },
         { "serve", null, """{ "Chat": { "MaxLineLength": -1 } }""", "Chat:MaxLineLength must be at least 1, not -1" },
         { "serve", null, """{ "Chat": { "Port": 1 """, "Failed to load configuration from file" },

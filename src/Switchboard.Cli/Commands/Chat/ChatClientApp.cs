@@ -15,6 +15,7 @@ internal sealed partial class ChatClientApp
 {
     private const int MaxPendingLines = 100;
     private const int MaxLineBytes = 8 * 1024;
+    private const int MaxServerLineBytes = 1024 * 1024;
 
     private readonly ChatClientSettings _settings;
     private readonly ChatTerminal _terminal;
@@ -30,6 +31,10 @@ internal sealed partial class ChatClientApp
     private int _nickRetries;
     private int _pings;
     private string? _fatal;
+    // Set when the server broke the line framing (a line over MaxServerLineBytes): reconnecting at once would only
+    // get the same line again, so the wait keeps growing and the reason is explained once.
+    private bool _badLine;
+    private bool _badLineExplained;
 
     private ChatClientApp(ChatClientSettings settings, ChatTerminal terminal)
     {
@@ -84,7 +89,6 @@ internal sealed partial class ChatClientApp
                 break;
             }
 
-            backoff = _settings.InitialBackoff;
             _terminal.SetStatus(LinkState.Connected, $"connected to {_settings.Target} as {_wantedNick ?? "?"} in #{_room}");
             var reason = await RunConnectionAsync(connection);
             if (_quit.IsCancellationRequested || _fatal is not null)
@@ -92,7 +96,16 @@ internal sealed partial class ChatClientApp
                 break;
             }
 
-            if (_settings.Servers.Count > 1)
+            if (_badLine)
+            {
+                ExplainBadLineOnce();
+            }
+            else
+            {
+                backoff = _settings.InitialBackoff;
+            }
+
+            if (_settings.Servers.Count > 1 && !_badLine)
             {
                 // The node went away: resume on the next one (from the last id seen, as after any reconnect).
                 var lost = _settings.Target;
@@ -103,6 +116,10 @@ internal sealed partial class ChatClientApp
 
             _terminal.SetStatus(LinkState.Waiting, $"disconnected ({reason}); reconnecting in {backoff.TotalSeconds:0.##} s");
             await DelayAsync(backoff);
+            if (_badLine)
+            {
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _settings.MaxBackoff.Ticks));
+            }
         }
 
         _terminal.SetStatus(LinkState.Closed, _fatal ?? "bye");
@@ -156,7 +173,8 @@ internal sealed partial class ChatClientApp
 
     private async Task<string> ReadAsync(SwitchboardConnection connection, CancellationToken cancellationToken)
     {
-        var reader = connection.CreateReader(new LineReader(1024 * 1024));
+        var reader = connection.CreateReader(new LineReader(MaxServerLineBytes));
+        _badLine = false;
         try
         {
             while (true)
@@ -170,6 +188,11 @@ internal sealed partial class ChatClientApp
                 Handle(Encoding.UTF8.GetString(result.Message));
             }
         }
+        catch (MessageTooLargeException)
+        {
+            _badLine = true;
+            return $"the server sent a line over {MaxServerLineBytes / 1024 / 1024} MiB";
+        }
         catch (FramingException ex)
         {
             return ex.Message;
@@ -177,6 +200,15 @@ internal sealed partial class ChatClientApp
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
             return connection.CloseReason ?? "connection lost";
+        }
+    }
+
+    private void ExplainBadLineOnce()
+    {
+        if (!_badLineExplained)
+        {
+            _badLineExplained = true;
+            _terminal.WriteLine(_view.Error("line-too-long", $"the server sent a line longer than {MaxServerLineBytes / 1024 / 1024} MiB, more than any chat message; it was not shown. Reconnecting with growing waits (up to {_settings.MaxBackoff.TotalSeconds:0.##} s) while it keeps doing so."));
         }
     }
 

@@ -182,6 +182,7 @@ internal static class ServeSettingsCheck
         Require(o.RateLimitPerSecond > 0 && double.IsFinite(o.RateLimitPerSecond), $"{Name(nameof(o.RateLimitPerSecond))} must be more than 0, not {o.RateLimitPerSecond.ToString(CultureInfo.InvariantCulture)}");
         Require(o.IdleTimeout > TimeSpan.Zero, $"{Name(nameof(o.IdleTimeout), "--idle-timeout")} must be more than 0");
         Require(o.ReplyTimeout > TimeSpan.Zero, $"{Name(nameof(o.ReplyTimeout))} must be more than 0");
+        Require(o.LineTimeout > TimeSpan.Zero, $"{Name(nameof(o.LineTimeout))} must be more than 0");
         Require(o.ShutdownTimeout >= TimeSpan.Zero, $"{Name(nameof(o.ShutdownTimeout))} must not be negative");
 
         void AtLeast(int value, int min, string property) =>

@@ -21,6 +21,7 @@ internal static class ServeSettingsReload
         new(nameof(ChatServerOptions.MaxInvalidLines), o => o.MaxInvalidLines, (o, v) => o.MaxInvalidLines = (int)v!),
         new(nameof(ChatServerOptions.MaxConnectionsPerAddress), o => o.MaxConnectionsPerAddress, (o, v) => o.MaxConnectionsPerAddress = (int)v!),
         new(nameof(ChatServerOptions.ReplyTimeout), o => o.ReplyTimeout, (o, v) => o.ReplyTimeout = (TimeSpan)v!),
+        new(nameof(ChatServerOptions.LineTimeout), o => o.LineTimeout, (o, v) => o.LineTimeout = (TimeSpan)v!),
         new(nameof(ChatServerOptions.JoinReplayCount), o => o.JoinReplayCount, (o, v) => o.JoinReplayCount = (int)v!),
         new(nameof(ChatServerOptions.MaxHistory), o => o.MaxHistory, (o, v) => o.MaxHistory = (int)v!),
     ];
