@@ -225,14 +225,7 @@ internal sealed class PostgresChatStore : IChatStore, IStoreCommitter
         var messages = new List<ChatMessage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            messages.Add(new ChatMessage(
-                reader.GetInt64(0),
-                (ChatMessageKind)reader.GetInt32(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.GetString(5),
-                reader.GetFieldValue<DateTimeOffset>(6)));
+            messages.Add(ChatMessageRows.Read(reader, reader.GetFieldValue<DateTimeOffset>(6)));
         }
 
         return messages;

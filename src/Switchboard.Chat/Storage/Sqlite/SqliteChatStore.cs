@@ -436,14 +436,7 @@ internal sealed class SqliteChatStore : IChatStore, IStoreCommitter
         var messages = new List<ChatMessage>();
         while (reader.Read())
         {
-            messages.Add(new ChatMessage(
-                reader.GetInt64(0),
-                (ChatMessageKind)reader.GetInt32(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.GetString(5),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
+            messages.Add(ChatMessageRows.Read(reader, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
         }
 
         return messages;
