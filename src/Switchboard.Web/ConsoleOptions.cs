@@ -61,6 +61,13 @@ public sealed class ConsoleOptions
     public IList<string> ClientUnixDirectories { get; } = [];
 
     /// <summary>
+    /// The directories under which the server page may start a new Unix-socket listener; empty (the default) allows
+    /// none, so a token holder cannot make the server bind (or replace a dead server's socket) anywhere its account can
+    /// write. Configuration key <c>Web:ListenerUnixDirectories</c>.
+    /// </summary>
+    public IList<string> ListenerUnixDirectories { get; } = [];
+
+    /// <summary>
     /// Whether the client page (which opens TCP, TLS, Unix-socket and UDP connections from the server process on the
     /// browser's behalf) is served. On by default; turn it off where browser users must not reach other hosts.
     /// </summary>

@@ -51,6 +51,29 @@ public sealed partial class ChatServer
             ConfigureTls(options);
         }
 
+        return await AddAsync(options, by, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds a Unix-socket listener on <paramref name="path"/> while the server runs, as <see cref="AddListenerAsync"/> adds
+    /// a TCP one: same limits, same rooms, until the server stops (which removes the socket file). A dead server's
+    /// leftover socket there is replaced; a live one, or anything that is not a socket, is refused.
+    /// </summary>
+    /// <param name="path">The socket path (the caller decides which directories are allowed).</param>
+    /// <param name="by">Who added it, for the log and the event.</param>
+    /// <param name="cancellationToken">Cancels binding.</param>
+    /// <returns>The new listener as <see cref="Listeners"/> shows it.</returns>
+    /// <exception cref="InvalidOperationException">The server is not running.</exception>
+    /// <exception cref="IOException">The path is taken or cannot be bound.</exception>
+    public async Task<ChatListenerInfo> AddUnixListenerAsync(string path, string by = "console", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        EnsureRunning();
+        return await AddAsync(Configure(ListenerOptions.Unix(path)), by, cancellationToken);
+    }
+
+    private async Task<ChatListenerInfo> AddAsync(ListenerOptions options, string by, CancellationToken cancellationToken)
+    {
         await _listenerControl.WaitAsync(cancellationToken);
         try
         {

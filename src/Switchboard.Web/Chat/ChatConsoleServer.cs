@@ -59,16 +59,28 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
     }
 
     /// <inheritdoc />
-    public async Task<string?> AddListenerAsync(IPAddress address, int port, bool tls, CancellationToken cancellationToken)
+    public Task<string?> AddListenerAsync(IPAddress address, int port, bool tls, CancellationToken cancellationToken)
+        => AddAsync(() => server.AddListenerAsync(address, port, tls, "web console", cancellationToken));
+
+    /// <inheritdoc />
+    public string? TlsListenerUnavailable => server.Options.CertificateFile is null || server.Options.KeyFile is null
+        ? "the server has no certificate (start serve with --cert and --key)"
+        : null;
+
+    /// <inheritdoc />
+    public Task<string?> AddUnixListenerAsync(string path, CancellationToken cancellationToken)
+        => AddAsync(() => server.AddUnixListenerAsync(path, "web console", cancellationToken));
+
+    private static async Task<string?> AddAsync(Func<Task<ChatListenerInfo>> add)
     {
         try
         {
-            await server.AddListenerAsync(address, port, tls, "web console", cancellationToken);
+            await add();
             return null;
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or SocketException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or SocketException or System.Security.Cryptography.CryptographicException)
         {
-            // Address in use, no certificate for TLS, the server stopping: the page shows why.
+            // Address or path in use, an unreadable certificate, the server stopping: the page shows why.
             return ex.Message;
         }
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Switchboard.Web.Security;
 
 namespace Switchboard.Web.Client;
 
@@ -16,9 +17,9 @@ internal sealed class TargetPolicy
 {
     private static readonly string[] LoopbackTargets = ["127.0.0.0/8:*", "[::1]:*"];
     private readonly TargetRule[] _rules;
-    private readonly string[] _unixDirectories;
+    private readonly UnixDirectories _unixDirectories;
 
-    private TargetPolicy(TargetRule[] rules, string[] unixDirectories)
+    private TargetPolicy(TargetRule[] rules, UnixDirectories unixDirectories)
     {
         _rules = rules;
         _unixDirectories = unixDirectories;
@@ -28,9 +29,7 @@ internal sealed class TargetPolicy
     public static TargetPolicy Create(ConsoleOptions options)
     {
         IEnumerable<string> entries = options.ClientTargets.Count > 0 ? options.ClientTargets : options.IsLoopback ? LoopbackTargets : [];
-        var directories = options.ClientUnixDirectories
-            .Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d)))
-            .ToArray();
+        var directories = new UnixDirectories(options.ClientUnixDirectories, "the client page", "Web:ClientUnixDirectories");
         return new TargetPolicy([.. entries.Select(TargetRule.Parse)], directories);
     }
 
@@ -81,34 +80,5 @@ internal sealed class TargetPolicy
 
     /// <summary>The full path of an allowed Unix socket, or a <see cref="TargetRefusedException"/>.</summary>
     public string CheckUnix(string path)
-    {
-        if (_unixDirectories.Length == 0)
-        {
-            throw new TargetRefusedException("the client page may not open Unix sockets here (allow directories with Web:ClientUnixDirectories)");
-        }
-
-        var full = Path.GetFullPath(path);
-        foreach (var directory in _unixDirectories)
-        {
-            if (!full.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            // A link below the allowed directory could lead anywhere: refuse any on the way down.
-            var current = directory;
-            foreach (var part in Path.GetRelativePath(directory, full).Split(Path.DirectorySeparatorChar))
-            {
-                current = Path.Combine(current, part);
-                if (new FileInfo(current).LinkTarget is not null)
-                {
-                    throw new TargetRefusedException($"{current} is a symbolic link: the client page opens sockets only by their real path");
-                }
-            }
-
-            return full;
-        }
-
-        throw new TargetRefusedException($"{full} is not under a directory the client page may use ({string.Join(", ", _unixDirectories)}; see Web:ClientUnixDirectories)");
-    }
+        => _unixDirectories.Check(path, out var refusal) ?? throw new TargetRefusedException(refusal!);
 }

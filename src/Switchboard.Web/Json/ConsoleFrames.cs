@@ -48,8 +48,11 @@ internal sealed record SnapshotFrame(DateTimeOffset At, IReadOnlyList<ConsoleLis
     public string Type => "snapshot";
 }
 
-/// <summary>The addresses the server page offers for a new listener: this machine's own.</summary>
-internal sealed record AddressesFrame(IReadOnlyList<string> Addresses)
+/// <summary>
+/// What the server page offers for a new listener: this machine's own addresses, why TLS is not available (null when it
+/// is), and the directories a Unix socket may be put in (none: no Unix sockets).
+/// </summary>
+internal sealed record AddressesFrame(IReadOnlyList<string> Addresses, string? TlsUnavailable, IReadOnlyList<string> UnixDirectories)
 {
     public string Type => "addresses";
 }

@@ -29,6 +29,19 @@ public interface IConsoleServer
     Task<string?> AddListenerAsync(System.Net.IPAddress address, int port, bool tls, CancellationToken cancellationToken)
         => Task.FromResult<string?>("this server cannot add listeners");
 
+    /// <summary>
+    /// Why a new listener cannot speak TLS (no certificate configured), for the page to show beside its TLS choice; null
+    /// when it can.
+    /// </summary>
+    string? TlsListenerUnavailable => null;
+
+    /// <summary>
+    /// Starts a new Unix-socket listener on <paramref name="path"/> (a full path under a directory the console allows,
+    /// checked by the console); a failure message, or null.
+    /// </summary>
+    Task<string?> AddUnixListenerAsync(string path, CancellationToken cancellationToken)
+        => Task.FromResult<string?>("this server cannot add listeners");
+
     /// <summary>A snapshot of the live sessions.</summary>
     IReadOnlyList<ConsoleSession> GetSessions();
 

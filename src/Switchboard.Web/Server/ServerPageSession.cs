@@ -1,5 +1,6 @@
 using Switchboard.Web.Json;
 using Switchboard.Web.Live;
+using Switchboard.Web.Security;
 
 namespace Switchboard.Web.Server;
 
@@ -16,6 +17,7 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly EventBacklog<ConsoleEvent> _backlog = new(Math.Max(1, options.EventBacklog));
+    private readonly UnixDirectories _unixDirectories = new(options.ListenerUnixDirectories, "the server page", "Web:ListenerUnixDirectories");
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -24,7 +26,8 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
         using var subscription = server?.Subscribe(_backlog.Add);
         // Once per page: the machine's addresses change rarely, and the drop-down keeps what the user chose.
         var addresses = LocalAddresses.Get().Select(a => a.ToString()).ToArray();
-        await peer.SendAsync(new AddressesFrame(addresses), ConsoleJsonContext.Default.AddressesFrame, stop.Token);
+        var choices = new AddressesFrame(addresses, server?.TlsListenerUnavailable, _unixDirectories.All);
+        await peer.SendAsync(choices, ConsoleJsonContext.Default.AddressesFrame, stop.Token);
         var pump = PumpAsync(server, stop.Token);
         try
         {
@@ -52,7 +55,7 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
         }
     }
 
-    private static async Task<string?> ExecuteAsync(IConsoleServer server, ConsoleCommand command, CancellationToken cancellationToken)
+    private async Task<string?> ExecuteAsync(IConsoleServer server, ConsoleCommand command, CancellationToken cancellationToken)
     {
         switch (command.Op)
         {
@@ -77,12 +80,22 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
 
     // Checked here, before the server is asked: the address must be one the page offered (this machine's own), so a
     // token holder cannot make the server bind something it was not shown.
-    private static Task<string?> AddListenerAsync(IConsoleServer server, ConsoleCommand command, CancellationToken cancellationToken)
+    private Task<string?> AddListenerAsync(IConsoleServer server, ConsoleCommand command, CancellationToken cancellationToken)
     {
+        if (command.Transport == "unix")
+        {
+            return AddUnixListenerAsync(server, command.Path, cancellationToken);
+        }
+
         var tls = command.Transport switch { "tcp" => (bool?)false, "tls" => true, _ => null };
         if (tls is null)
         {
-            return Task.FromResult<string?>($"a new listener is tcp or tls, not '{command.Transport}'");
+            return Task.FromResult<string?>($"a new listener is tcp, tls or unix, not '{command.Transport}'");
+        }
+
+        if (tls.Value && server.TlsListenerUnavailable is { } noTls)
+        {
+            return Task.FromResult<string?>(noTls);
         }
 
         if (LocalAddresses.Find(command.Host) is not { } address)
@@ -96,6 +109,38 @@ internal sealed class ServerPageSession(WebSocketPeer peer, ConsoleOptions optio
         }
 
         return server.AddListenerAsync(address, port, tls.Value, cancellationToken);
+    }
+
+    // The same rule as the client page's Unix targets: only under the directories the operator listed, never through a
+    // link, so a token holder cannot bind (or replace a dead server's socket) anywhere the server's account can write.
+    private Task<string?> AddUnixListenerAsync(IConsoleServer server, string? path, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return Task.FromResult<string?>("give the path of the new Unix socket");
+        }
+
+        if (!Path.IsPathFullyQualified(path))
+        {
+            // Relative to what serve was started in, which the page cannot see.
+            return Task.FromResult<string?>($"'{path}' is not a full path");
+        }
+
+        if (_unixDirectories.Check(path, out var refusal) is not { } full)
+        {
+            return Task.FromResult(refusal);
+        }
+
+        try
+        {
+            _ = new System.Net.Sockets.UnixDomainSocketEndPoint(full);
+        }
+        catch (ArgumentException)
+        {
+            return Task.FromResult<string?>($"{full} is too long for a Unix socket path");
+        }
+
+        return server.AddUnixListenerAsync(full, cancellationToken);
     }
 
     private async Task PumpAsync(IConsoleServer? server, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ namespace Switchboard.Cli.Commands.Serve;
 /// <summary>
 /// The web console of <c>switchboard serve</c>: its options (--web-host, --web-port, --no-web, --no-web-client,
 /// --web-no-token, or Web:Host, Web:Port, Web:Enabled, Web:ClientPage, Web:Token, Web:RequireToken, Web:TokenFile,
-/// Web:AllowedHosts, Web:ClientTargets, Web:ClientUnixDirectories in configuration) and its mounting on serve's
+/// Web:AllowedHosts, Web:ClientTargets, Web:ClientUnixDirectories, Web:ListenerUnixDirectories in configuration) and its mounting on serve's
 /// WebApplication, next to the chat listeners. The token goes to the terminal only, or to a file of mode 600
 /// (DATA/web-token): stdout and stderr may be journald's, which other accounts can read.
 /// </summary>
@@ -98,6 +98,7 @@ internal sealed class ServeWebConsole
             AddAll(options.AllowedHosts, config, "Web:AllowedHosts");
             AddAll(options.ClientTargets, config, "Web:ClientTargets");
             AddAll(options.ClientUnixDirectories, config, "Web:ClientUnixDirectories");
+            AddAll(options.ListenerUnixDirectories, config, "Web:ListenerUnixDirectories");
             return options;
         }
 

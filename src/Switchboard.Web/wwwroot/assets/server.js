@@ -23,7 +23,7 @@ const socket = connectSocket('/ws/server', onFrame, bindLinkStatus($('#link')));
 function onFrame(frame) {
   switch (frame.type) {
     case 'snapshot': renderSnapshot(frame); break;
-    case 'addresses': renderAddresses(frame.addresses); break;
+    case 'addresses': renderChoices(frame); break;
     case 'events':
       for (const e of frame.items) log.push(e);
       eventsSeen += frame.items.length;
@@ -108,18 +108,54 @@ function renderListeners(listeners) {
   listenersBody.replaceChildren(fragment);
 }
 
-// The machine's own addresses, loopback first, as the Qt server window's IP drop-down.
-function renderAddresses(addresses) {
+// What a new listener may be: the machine's own addresses, loopback first, as the Qt server window's IP drop-down;
+// TLS only with the server's certificate; Unix sockets only under the directories the operator listed. A choice
+// that is not available is disabled, and the note beside the form says why.
+const unavailable = { tls: null, unix: null };
+
+function renderChoices(frame) {
   const select = $('#add-address');
   const chosen = select.value;
-  select.replaceChildren(...addresses.map(a => el('option', { value: a, text: a })));
-  if (addresses.includes(chosen)) select.value = chosen;
+  select.replaceChildren(...frame.addresses.map(a => el('option', { value: a, text: a })));
+  if (frame.addresses.includes(chosen)) select.value = chosen;
+  const dirs = frame.unixDirectories ?? [];
+  unavailable.tls = frame.tlsUnavailable ?? null;
+  unavailable.unix = dirs.length ? null : 'no directory is allowed for them (Web:ListenerUnixDirectories)';
+  const transport = $('#add-transport');
+  for (const option of transport.options) {
+    const why = unavailable[option.value] ?? null;
+    option.disabled = why !== null;
+    option.title = why ?? '';
+  }
+  if (transport.selectedOptions[0]?.disabled) transport.value = 'tcp';
+  const path = $('#add-path');
+  path.placeholder = dirs.length ? `${dirs[0]}/chat.sock` : '';
+  path.title = dirs.length ? `under ${dirs.join(', ')}` : '';
+  showTransport();
 }
+
+// The address and port for TCP and TLS, the path for a Unix socket.
+function showTransport() {
+  const unix = $('#add-transport').value === 'unix';
+  for (const n of document.querySelectorAll('#add-form .add-net')) n.hidden = unix;
+  for (const n of document.querySelectorAll('#add-form .add-unix')) n.hidden = !unix;
+  const notes = [];
+  if (unavailable.tls) notes.push(`TLS: ${unavailable.tls}`);
+  if (unavailable.unix) notes.push(`Unix sockets: ${unavailable.unix}`);
+  setText($('#add-note'), notes.join('; '));
+}
+
+$('#add-transport').addEventListener('change', showTransport);
 
 $('#add-form').addEventListener('submit', e => {
   e.preventDefault();
+  const transport = $('#add-transport').value;
+  if (transport === 'unix') {
+    socket.send({ op: 'add', transport, path: $('#add-path').value });
+    return;
+  }
   const port = Number($('#add-port').value || '0');
-  socket.send({ op: 'add', transport: $('#add-transport').value, host: $('#add-address').value, port });
+  socket.send({ op: 'add', transport, host: $('#add-address').value, port });
 });
 
 function newRow(id) {
