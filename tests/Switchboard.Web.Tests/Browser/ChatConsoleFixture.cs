@@ -22,15 +22,23 @@ internal sealed class ChatConsoleFixture : IAsyncDisposable
 
     public int ChatPort => ((IPEndPoint)Chat.Listeners[0].BoundEndPoint).Port;
 
+    /// <summary>The chat's data directory, a fresh temporary one (removed at the end): room for certificates and sockets.</summary>
+    public string Data => _data;
+
     public string Url(string path) => Console.Page(path);
 
-    public static async Task<ChatConsoleFixture> StartAsync()
+    /// <param name="chatOptions">Changes to the chat server's options (a certificate), given the data directory.</param>
+    /// <param name="consoleOptions">Changes to the console's options, given the data directory.</param>
+    public static async Task<ChatConsoleFixture> StartAsync(Action<ChatServerOptions, string>? chatOptions = null, Action<ConsoleOptions, string>? consoleOptions = null)
     {
         var data = Directory.CreateTempSubdirectory("switchboard-web-chat-").FullName;
-        var chat = new ChatServer(new ChatServerOptions { Host = "127.0.0.1", Port = 0, DataDirectory = data, Durability = StoreDurability.Normal });
+        var options = new ChatServerOptions { Host = "127.0.0.1", Port = 0, DataDirectory = data, Durability = StoreDurability.Normal };
+        chatOptions?.Invoke(options, data);
+        var chat = new ChatServer(options);
         await chat.StartAsync();
-        var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0, Server = new ChatConsoleServer(chat) });
-        return new ChatConsoleFixture(chat, console, data);
+        var console = new ConsoleOptions { Port = 0, Server = new ChatConsoleServer(chat) };
+        consoleOptions?.Invoke(console, data);
+        return new ChatConsoleFixture(chat, await WebConsoleHost.StartAsync(console), data);
     }
 
     /// <summary>A plain <c>nc</c> connected to the chat, once it has been welcomed.</summary>
