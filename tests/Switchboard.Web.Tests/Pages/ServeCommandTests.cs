@@ -51,6 +51,44 @@ public sealed partial class ServeCommandTests
     }
 
     [Fact]
+    public async Task Serve_with_a_certificate_and_Web_ListenerUnixDirectories_offers_tls_and_unix_listeners_on_its_server_page()
+    {
+        var data = Directory.CreateTempSubdirectory("switchboard-web-serve-").FullName;
+        try
+        {
+            var sockets = Directory.CreateDirectory(Path.Combine(data, "sockets")).FullName;
+            var certificates = TestCertificates.Write(data);
+            var environment = new Dictionary<string, string> { ["SWITCHBOARD_Web__ListenerUnixDirectories"] = sockets };
+            using var serve = SwitchboardCli.Start(environment, ["serve", "--port", "0", "--web-port", "0", "--data", data, "--cert", certificates.CertificateFile, "--key", certificates.KeyFile]);
+            await serve.WaitForStderrAsync(ChatLine(), TimeSpan.FromSeconds(60));
+            var url = (await serve.WaitForStderrAsync(WebLine(), TimeSpan.FromSeconds(30))).Groups["url"].Value;
+            var token = File.ReadAllText(Path.Combine(data, "web-token")).Trim();
+
+            using var browser = HeadlessChromium.Start();
+            browser.Open($"{url}?token={token}");
+            browser.WaitUntil(() => browser.FindAll("#add-address option[value='127.0.0.1']").Count == 1, "the new-listener choices");
+            Assert.True(browser.Find("#add-transport option[value='tls']").Enabled, "TLS with serve's --cert and --key");
+            Assert.True(browser.Find("#add-transport option[value='unix']").Enabled, "Unix sockets under Web:ListenerUnixDirectories");
+            Assert.Equal("", browser.Find("#add-note").Text);
+
+            var socket = Path.Combine(sockets, "serve.sock");
+            browser.Select("#add-transport", "unix");
+            browser.Type("#add-path", socket);
+            browser.Find("#add-start").Click();
+            browser.WaitUntil(() => browser.FindAll("#listeners tbody tr[data-name='unix']").Count == 1, "serve's new Unix listener in the table");
+
+            using var nc = ExternalProcess.Start("nc", "-U", socket);
+            await nc.WaitForStdoutAsync("Welcome", TimeSpan.FromSeconds(30));
+            await nc.WriteLineAsync("/nick ursula");
+            browser.WaitUntil(() => browser.FindAll("#sessions tbody tr").Any(r => r.GetAttribute("data-nick") == "ursula"), "the nc -U client in the connections table", 30);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task No_web_serves_no_console()
     {
         var data = Directory.CreateTempSubdirectory("switchboard-web-serve-").FullName;
