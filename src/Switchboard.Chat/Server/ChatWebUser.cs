@@ -29,7 +29,7 @@ public sealed class ChatWebUser : IAsyncDisposable
     public string? Room => _session.Room?.Name;
 
     /// <summary>Why the session ended (kicked, banned, not reading), once it has; null while it lasts.</summary>
-    public string? EndReason => _session.Closed.IsCancellationRequested ? _session.Web!.CloseReason : null;
+    public string? EndReason => _session.Web!.CloseReason;
 
     /// <summary>
     /// The next line for the user, a JSON object without the newline (a message, a join, an error...), or null once

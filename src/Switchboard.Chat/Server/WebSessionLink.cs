@@ -36,7 +36,19 @@ internal sealed class WebSessionLink(long id, IPAddress? address, string peer, l
     /// <summary>Cancelled once the session is closed or aborted: nothing more will be taken.</summary>
     public CancellationToken Closed => _closed.Token;
 
+    /// <summary>Why it was closed; null while it is open. Set before <see cref="Closed"/> is cancelled (which comes from the thread pool).</summary>
     public string? CloseReason { get; private set; }
+
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closing;
+            }
+        }
+    }
 
     public long QueuedBytes => Volatile.Read(ref _queued);
 

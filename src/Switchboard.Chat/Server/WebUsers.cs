@@ -92,7 +92,7 @@ internal sealed class WebUsers(
     public async Task<string> JoinAsync(ChatSession session, string room, CancellationToken cancellationToken)
     {
         var name = ChatNames.NormalizeRoom(room) ?? throw new ArgumentException($"\"{room}\" is not a valid room: letters, digits, '_' or '-', {ChatNames.MaxRoomLength} at most", nameof(room));
-        if (session.Closed.IsCancellationRequested)
+        if (session.Web!.IsClosed)
         {
             throw new InvalidOperationException(session.Web!.CloseReason ?? "you have left the chat");
         }
@@ -117,7 +117,7 @@ internal sealed class WebUsers(
     /// </summary>
     public async Task<string?> SendLineAsync(ChatSession session, string line, CancellationToken cancellationToken)
     {
-        if (session.Closed.IsCancellationRequested)
+        if (session.Web!.IsClosed)
         {
             return session.Web!.CloseReason ?? "you have left the chat";
         }

@@ -24,10 +24,12 @@ internal sealed class ChatConsoleFixture : IAsyncDisposable
 
     public string Url(string path) => Console.Page(path);
 
-    public static async Task<ChatConsoleFixture> StartAsync()
+    public static async Task<ChatConsoleFixture> StartAsync(Action<ChatServerOptions>? configure = null)
     {
         var data = Directory.CreateTempSubdirectory("switchboard-web-chat-").FullName;
-        var chat = new ChatServer(new ChatServerOptions { Host = "127.0.0.1", Port = 0, DataDirectory = data, Durability = StoreDurability.Normal });
+        var options = new ChatServerOptions { Host = "127.0.0.1", Port = 0, DataDirectory = data, Durability = StoreDurability.Normal };
+        configure?.Invoke(options);
+        var chat = new ChatServer(options);
         await chat.StartAsync();
         var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0, Server = new ChatConsoleServer(chat) });
         return new ChatConsoleFixture(chat, console, data);
