@@ -151,6 +151,13 @@ public sealed partial class ChatServer : IAsyncDisposable
             session.TrySendLine(session.Format.Info(notice));
         }
 
+        // Web pages' users have no handler to see the token: they end here, while the store is still open.
+        foreach (var session in _sessions.All.Where(s => s.Web is not null).ToList())
+        {
+            session.Web!.Close(notice);
+            await _webUsers.EndAsync(session);
+        }
+
         // Each handler sees the shutdown token, closes its connection gracefully and ends.
         await Task.WhenAll(listeners.Select(l => l.ShutdownAsync(cancellationToken)));
         foreach (var listener in listeners)

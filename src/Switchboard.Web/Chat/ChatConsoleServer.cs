@@ -187,7 +187,7 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
     internal static ConsoleEvent? Translate(ChatServerEvent e) => e.Kind switch
     {
         ChatEventKind.Connected => new(e.Time, ConsoleEventKinds.Connect, e.SessionId, e.Nick, null,
-            $"connected from {e.Peer}{(e.Session is { } s ? $" over {Describe(s.Transport)}" : "")}"),
+            $"connected from {e.Peer}{(e.Session is { } s ? $" over {(s.IsWeb ? "the web chat page" : Describe(s.Transport))}" : "")}"),
         ChatEventKind.Disconnected => new(e.Time, ConsoleEventKinds.Disconnect, e.SessionId, e.Nick, null, e.Text ?? "disconnected"),
         ChatEventKind.Message when e.Message is { } m => m.Kind switch
         {
