@@ -117,7 +117,8 @@ public sealed partial class ChatServer
 
     /// <summary>
     /// Posts a message into a room as a web user; it is stored, then delivered to the room like any other, with
-    /// the sender shown as "<paramref name="webUser"/>@web" (a name no chat nick can take).
+    /// the sender shown as "<paramref name="webUser"/>@web". For host code (a script, a test): it has no session, so
+    /// nobody can /msg or kick it; the chat page enters its users as sessions (<see cref="EnterWebUserAsync"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The room or the user name is not valid, or the text is longer than <see cref="ChatServerOptions.MaxLineLength"/>.</exception>
     /// <exception cref="InvalidOperationException">The user is over the rate limit or banned (the message says which).</exception>
