@@ -20,6 +20,20 @@ public static partial class ChatNames
     /// </summary>
     public static bool IsValidNick(string? nick) => nick is not null && NickPattern().IsMatch(nick);
 
+    /// <summary>
+    /// What the web console's chat page adds to its users' names ("frank@web"): a name no TCP nick can take, so the
+    /// others can tell where a user comes from. The name before it shares the nicks' namespace (see
+    /// <see cref="WithoutWebTag"/>).
+    /// </summary>
+    public const string WebTag = "@web";
+
+    /// <summary>
+    /// The nick without the web tag: "frank@web" is "frank". A web user and a TCP user are one namespace, so
+    /// "frank@web" cannot sit beside "frank" (nor beside "fIank"), and <c>/ban frank</c> covers the page too.
+    /// </summary>
+    public static string WithoutWebTag(string nick)
+        => nick.EndsWith(WebTag, StringComparison.OrdinalIgnoreCase) ? nick[..^WebTag.Length] : nick;
+
     /// <summary>Normalises a room name ("#Lobby" becomes "lobby"); null when it is not valid.</summary>
     public static string? NormalizeRoom(string? room)
     {

@@ -43,6 +43,8 @@ internal static class NickSkeleton
     /// <summary>The skeleton of a nick: equal skeletons mean nicks that look alike.</summary>
     public static string Of(string nick)
     {
+        // A web user's "frank@web" is frank: one namespace for every way in.
+        nick = ChatNames.WithoutWebTag(nick);
         var builder = new StringBuilder(nick.Length);
         foreach (var c in nick)
         {

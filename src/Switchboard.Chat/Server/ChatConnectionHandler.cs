@@ -73,10 +73,7 @@ internal sealed class ChatConnectionHandler(
             }
 
             session = fresh;
-            sessions.Add(session);
-            ChatServer.Log.Connected(logger, connection.Id, connection.TransportKind, session.Peer, session.Nick);
-            events.Publish(new ChatServerEvent(ChatEventKind.Connected, DateTimeOffset.UtcNow, session.Id, session.Nick, session.Peer, Session: SessionDirectory.Describe(session)));
-            await session.ReplyAsync(session.Format.Welcome(session.Nick, ChatNames.DefaultRoom, store().LastId), shutdown);
+            await BeginSessionAsync(session, shutdown);
             await rooms.JoinAsync(session, rooms.Lobby, since: null, shutdown);
             reason = await ReadLoopAsync(session, shutdown);
         }
@@ -110,7 +107,7 @@ internal sealed class ChatConnectionHandler(
     /// <summary>Reads lines until the peer leaves or misbehaves; returns why the session ended.</summary>
     private async Task<string> ReadLoopAsync(ChatSession session, CancellationToken shutdown)
     {
-        var connection = session.Connection;
+        var connection = session.Connection!;
         using var deadline = new LineDeadline(new LineReader(options.MaxLineLength), options.LineTimeout);
         var reader = connection.CreateReader(deadline);
         var bucket = new TokenBucket(options.RateLimitPerSecond, options.RateLimitBurst, TimeProvider.System);
@@ -223,7 +220,7 @@ internal sealed class ChatConnectionHandler(
     {
         ChatServer.Log.InputRejected(logger, session.ToString(), code);
         session.TrySendLine(session.Format.Error(code, text));
-        await session.Connection.CloseAsync(reason, CancellationToken.None);
+        await session.CloseAsync(reason);
         return reason;
     }
 
@@ -238,7 +235,17 @@ internal sealed class ChatConnectionHandler(
         await connection.CloseAsync(code, CancellationToken.None);
     }
 
-    private async Task EndSessionAsync(ChatSession session, string reason)
+    /// <summary>Announces a session that has its nick: the log, the console's event, the welcome, the lobby.</summary>
+    internal async Task BeginSessionAsync(ChatSession session, CancellationToken cancellationToken)
+    {
+        sessions.Add(session);
+        ChatServer.Log.Connected(logger, session.Id, session.Connection?.TransportKind ?? TransportKind.Tcp, session.Peer, session.Nick);
+        events.Publish(new ChatServerEvent(ChatEventKind.Connected, DateTimeOffset.UtcNow, session.Id, session.Nick, session.Peer, Session: SessionDirectory.Describe(session)));
+        await session.ReplyAsync(session.Format.Welcome(session.Nick, ChatNames.DefaultRoom, store().LastId), cancellationToken);
+    }
+
+    /// <summary>Forgets a session that ended (a connection's or a web page's): its nick, its room, and says so.</summary>
+    internal async Task EndSessionAsync(ChatSession session, string reason)
     {
         await sessions.RemoveAsync(session);
         if (session.Room is { } room)

@@ -30,7 +30,14 @@ public sealed record ChatSessionInfo(
     long BytesOut,
     long MessagesIn,
     long MessagesOut,
-    long QueuedBytes);
+    long QueuedBytes)
+{
+    /// <summary>
+    /// A user of the web console's chat page (<see cref="ChatServer.EnterWebUserAsync"/>) rather than a connection:
+    /// <see cref="Transport"/> is then the browser's (TCP), <see cref="Peer"/> the browser's address.
+    /// </summary>
+    public bool IsWeb { get; init; }
+}
 
 /// <summary>One listener of the server.</summary>
 /// <param name="Transport">TCP, TLS or Unix socket.</param>

@@ -86,8 +86,39 @@ public sealed partial class ChatServer
     }
 
     /// <summary>
+    /// Enters the chat as a user of a web page, named "<paramref name="name"/>@web": a session like a connection's,
+    /// in the lobby, listed by <c>/who</c>, reached by <c>/msg</c>, kicked and banned like any user. The name is
+    /// unique among every user's nick (compared by look), and the page's address counts and is banned as a
+    /// connection's would be.
+    /// </summary>
+    /// <param name="name">The nick the user chose (without "@web").</param>
+    /// <param name="address">The browser's address, for address bans and the per-address cap; null when unknown.</param>
+    /// <param name="peer">The browser as "address:port", for the console and logs.</param>
+    /// <param name="cancellationToken">Cancels the entry.</param>
+    /// <exception cref="InvalidOperationException">Refused; the message says why, in the user's words.</exception>
+    public async Task<ChatWebUser> EnterWebUserAsync(string name, System.Net.IPAddress? address, string peer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(peer);
+        if (_state != 1)
+        {
+            throw new InvalidOperationException("the chat server is not running");
+        }
+
+        try
+        {
+            return new ChatWebUser(await _webUsers.EnterAsync(name, address, peer, cancellationToken), _webUsers);
+        }
+        catch (StoreUnavailableException)
+        {
+            throw new InvalidOperationException("the chat database is unavailable; try again shortly");
+        }
+    }
+
+    /// <summary>
     /// Posts a message into a room as a web user; it is stored, then delivered to the room like any other, with
-    /// the sender shown as "<paramref name="webUser"/>@web" (a name no chat nick can take).
+    /// the sender shown as "<paramref name="webUser"/>@web". For host code (a script, a test): it has no session, so
+    /// nobody can /msg or kick it; the chat page enters its users as sessions (<see cref="EnterWebUserAsync"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The room or the user name is not valid, or the text is longer than <see cref="ChatServerOptions.MaxLineLength"/>.</exception>
     /// <exception cref="InvalidOperationException">The user is over the rate limit or banned (the message says which).</exception>

@@ -195,7 +195,7 @@ public sealed partial class ChatServer
 
     private ChatListenerInfo Describe(SwitchboardListener l, int id)
         => new(l.TransportKind, SwitchboardConnection.DescribeEndPoint(l.BoundEndPoint), l.BoundEndPoint,
-            _sessions.All.Count(s => s.Connection.LocalEndPoint?.Equals(l.BoundEndPoint) == true), id, l.State);
+            _sessions.All.Count(s => s.Connection?.LocalEndPoint?.Equals(l.BoundEndPoint) == true), id, l.State);
 
     private static string Name(ChatListenerInfo info) => $"{info.Transport.ToString().ToLowerInvariant()} {info.EndPoint}";
 }

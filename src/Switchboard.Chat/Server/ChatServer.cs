@@ -35,6 +35,7 @@ public sealed partial class ChatServer : IAsyncDisposable
     private readonly StoreSink _sink;
     private readonly OutboundBudget _budget;
     private readonly WebPostGate _webPosts;
+    private readonly WebUsers _webUsers;
     private readonly ChatMetrics _metrics;
     private readonly List<SwitchboardListener> _listeners = [];
     private IChatStore? _store;
@@ -59,9 +60,12 @@ public sealed partial class ChatServer : IAsyncDisposable
         _delivery = new MessageDelivery(_sessions, _rooms.Registry, _events, store);
         _commandSurface = new CommandSurface(options, _logger, store, _sessions, _rooms, _delivery, _moderation);
         _metrics = new ChatMetrics(this);
-        _connections = new ChatConnectionHandler(options, _logger, _registry, _sessions, _moderation, _rooms, CommandTable.CreateDefault(options), _commandSurface, _events, store, _metrics);
+        // One table for both ways in: its /oper gate counts failures per address whichever way they come.
+        var commands = CommandTable.CreateDefault(options);
+        _connections = new ChatConnectionHandler(options, _logger, _registry, _sessions, _moderation, _rooms, commands, _commandSurface, _events, store, _metrics);
         _budget = new OutboundBudget(options, _sessions, _events, _logger);
         _webPosts = new WebPostGate(options, _moderation);
+        _webUsers = new WebUsers(options, _logger, _sessions, _moderation, _rooms, commands, _commandSurface, _webPosts, _connections, store);
         _sink = new StoreSink(_delivery, _moderation, _rooms, _sessions, _logger);
         _registry.SlowConsumerDropped += (connection, reason) =>
         {
@@ -145,6 +149,13 @@ public sealed partial class ChatServer : IAsyncDisposable
         foreach (var session in _sessions.All)
         {
             session.TrySendLine(session.Format.Info(notice));
+        }
+
+        // Web pages' users have no handler to see the token: they end here, while the store is still open.
+        foreach (var session in _sessions.All.Where(s => s.Web is not null).ToList())
+        {
+            session.Web!.Close(notice);
+            await _webUsers.EndAsync(session);
         }
 
         // Each handler sees the shutdown token, closes its connection gracefully and ends.

@@ -6,7 +6,8 @@ using Switchboard.Net;
 namespace Switchboard.Chat.Server;
 
 /// <summary>
-/// One connected chat user: nick, room, output mode and operator flag, over one <see cref="SwitchboardConnection"/>.
+/// One connected chat user: nick, room, output mode and operator flag, over one <see cref="SwitchboardConnection"/>,
+/// or, for a user of the web console's chat page, over a <see cref="WebSessionLink"/> (JSON lines for the page).
 /// Messages from the commit writer arrive through <see cref="Deliver"/>, which never waits; replies to the
 /// user's own commands go through <see cref="ReplyAsync"/>, which waits for this peer only.
 /// </summary>
@@ -18,7 +19,7 @@ internal sealed class ChatSession
 
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _ended = new();
-    private readonly ConnectionRegistry _registry;
+    private readonly ConnectionRegistry? _registry;
     private Queue<MessageLines>? _replayQueue;
     private string? _replayRoom;
     private volatile string _nick;
@@ -34,9 +35,58 @@ internal sealed class ChatSession
         Peer = SwitchboardConnection.DescribeEndPoint(connection.RemoteEndPoint);
     }
 
-    public SwitchboardConnection Connection { get; }
+    /// <summary>A web chat page's user: its lines go to the page through <paramref name="web"/>, always as JSON.</summary>
+    public ChatSession(WebSessionLink web, string nick)
+    {
+        Web = web;
+        _nick = nick;
+        _mode = OutputMode.Json;
+        Address = web.Address;
+        Peer = web.Peer;
+    }
 
-    public long Id => Connection.Id;
+    /// <summary>The connection; null for a web page's user (<see cref="Web"/>).</summary>
+    public SwitchboardConnection? Connection { get; }
+
+    /// <summary>The web page's output; null for a connection's user.</summary>
+    public WebSessionLink? Web { get; }
+
+    public long Id => Connection?.Id ?? Web!.Id;
+
+    /// <summary>Cancelled when the connection (or the page's session) is closed.</summary>
+    public CancellationToken Closed => Connection?.Closed ?? Web!.Closed;
+
+    /// <summary>Output queued and not yet taken by the peer.</summary>
+    public long QueuedBytes => Connection?.QueuedBytes ?? Web!.QueuedBytes;
+
+    /// <summary>Output the peer has taken.</summary>
+    public long BytesSent => Connection?.BytesSent ?? Web!.BytesSent;
+
+    /// <summary>Closes at once (a peer that does not read).</summary>
+    public void Abort(string reason)
+    {
+        if (Connection is { } connection)
+        {
+            connection.Abort(reason);
+        }
+        else
+        {
+            Web!.Abort(reason);
+        }
+    }
+
+    /// <summary>Closes gracefully: what is queued (a kick's reason) still reaches the peer.</summary>
+    public async Task CloseAsync(string reason)
+    {
+        if (Connection is { } connection)
+        {
+            await connection.CloseAsync(reason, CancellationToken.None);
+        }
+        else
+        {
+            Web!.Close(reason);
+        }
+    }
 
     /// <summary>The peer's IP address; null on a Unix socket.</summary>
     public IPAddress? Address { get; }
@@ -84,7 +134,7 @@ internal sealed class ChatSession
         _ended.Cancel();
     }
 
-    public override string ToString() => $"{Connection} ({_nick})";
+    public override string ToString() => Connection is { } c ? $"{c} ({_nick})" : $"#{Id} web {Peer} ({_nick})";
 
     /// <summary>Hands a committed message to this session without ever waiting.</summary>
     public void Deliver(MessageLines lines)
@@ -95,7 +145,7 @@ internal sealed class ChatSession
             {
                 if (_replayQueue.Count >= MaxQueuedDuringReplay)
                 {
-                    Connection.Abort("too far behind while replaying history");
+                    Abort("too far behind while replaying history");
                     return;
                 }
 
@@ -108,7 +158,7 @@ internal sealed class ChatSession
     }
 
     /// <summary>Queues a line; a peer that is not reading is disconnected rather than allowed to hold anyone up.</summary>
-    public bool TrySendLine(byte[] line) => _registry.TrySendOrDrop(Connection, line);
+    public bool TrySendLine(byte[] line) => Connection is { } connection ? _registry!.TrySendOrDrop(connection, line) : Web!.TrySend(line);
 
     /// <summary>
     /// Sends a reply, waiting while this peer's buffer is full (only this session's handler waits). A peer that
@@ -116,6 +166,12 @@ internal sealed class ChatSession
     /// </summary>
     public async ValueTask ReplyAsync(byte[] line, CancellationToken cancellationToken)
     {
+        if (Connection is null)
+        {
+            await Web!.SendAsync(line, ReplyTimeout, cancellationToken);
+            return;
+        }
+
         try
         {
             var send = Connection.SendAsync(line, cancellationToken);

@@ -22,7 +22,7 @@ internal static class HistoryStream
     public static async Task<long> SendAsync(ChatSession session, IChatStore store, string room, long afterId, long upToId, bool history, CancellationToken cancellationToken)
     {
         var last = afterId;
-        var closed = session.Connection.Closed;
+        var closed = session.Closed;
         while (!closed.IsCancellationRequested && last < upToId)
         {
             var page = await store.ReadAfterAsync(room, last, PageSize, cancellationToken);

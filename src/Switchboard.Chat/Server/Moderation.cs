@@ -41,6 +41,8 @@ internal sealed class Moderation(SessionDirectory sessions, Func<IChatStore> sto
             return;
         }
 
+        // "spam@web" is the web page's spam: the ban is on the name, whichever way it comes in.
+        nickOrAddress = ChatNames.WithoutWebTag(nickOrAddress);
         if (!ChatNames.IsValidNick(nickOrAddress))
         {
             throw new ArgumentException($"\"{nickOrAddress}\" is neither a nick nor an IP address", nameof(nickOrAddress));
@@ -57,7 +59,7 @@ internal sealed class Moderation(SessionDirectory sessions, Func<IChatStore> sto
     public Task<bool> UnbanAsync(string nickOrAddress, CancellationToken cancellationToken)
         => IPAddress.TryParse(nickOrAddress, out var address)
             ? RemoveBanAsync("address", address.ToString(), cancellationToken)
-            : RemoveBanAsync("nick", nickOrAddress, cancellationToken);
+            : RemoveBanAsync("nick", ChatNames.WithoutWebTag(nickOrAddress), cancellationToken);
 
     /// <summary>Tells the session why, then closes its connection gracefully.</summary>
     public async Task KickAsync(ChatSession session, string by, string? reason)
@@ -65,7 +67,7 @@ internal sealed class Moderation(SessionDirectory sessions, Func<IChatStore> sto
         var why = reason is null ? $"kicked by {by}" : $"kicked by {by}: {reason}";
         ChatServer.Log.Kicked(logger, session.ToString(), by, reason ?? "");
         session.TrySendLine(session.Format.Error("kicked", why));
-        await session.Connection.CloseAsync(why, CancellationToken.None);
+        await session.CloseAsync(why);
         session.End(why);
     }
 
@@ -157,7 +159,7 @@ internal sealed class Moderation(SessionDirectory sessions, Func<IChatStore> sto
     {
         var matching = kind == "address"
             ? sessions.All.Where(s => s.Address?.ToString() == value).ToList()
-            : [.. sessions.All.Where(s => string.Equals(s.Nick, value, StringComparison.OrdinalIgnoreCase))];
+            : [.. sessions.All.Where(s => string.Equals(ChatNames.WithoutWebTag(s.Nick), value, StringComparison.OrdinalIgnoreCase))];
         foreach (var session in matching)
         {
             await KickAsync(session, by, reason ?? "banned");

@@ -56,9 +56,8 @@ internal sealed class OutboundBudget(ChatServerOptions options, SessionDirectory
         List<(ChatSession Session, long Queued, int Rank)>? behind = null;
         foreach (var session in sessions.All)
         {
-            var connection = session.Connection;
-            var queued = connection.QueuedBytes;
-            var sent = connection.BytesSent;
+            var queued = session.QueuedBytes;
+            var sent = session.BytesSent;
             var progress = sent - session.SentAtSweep;
             session.SentAtSweep = sent;
             total += queued;
@@ -103,7 +102,7 @@ internal sealed class OutboundBudget(ChatServerOptions options, SessionDirectory
             }
 
             var reason = $"not reading: {queued} bytes queued while the server's output to all clients is over its budget of {options.MaxOutboundTotal / (1024 * 1024)} MiB";
-            session.Connection.Abort(reason);
+            session.Abort(reason);
             total -= queued;
             Dropped++;
             ChatServer.Log.SlowConsumer(logger, session.ToString(), reason);

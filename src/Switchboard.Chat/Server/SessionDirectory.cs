@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Switchboard.Chat.Storage;
+using Switchboard.Net;
 
 namespace Switchboard.Chat.Server;
 
@@ -156,24 +157,45 @@ internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool
         return null;
     }
 
+    /// <summary>
+    /// Claims "<paramref name="name"/>@web" for a web chat page's session, in the one namespace of nicks (the name
+    /// is compared with every nick by look, and a ban on the name covers it); an error code and text, or null.
+    /// </summary>
+    public async Task<(string Code, string Text)?> ClaimWebNickAsync(ChatSession session, string name, CancellationToken cancellationToken)
+    {
+        if (!ChatNames.IsValidNick(name))
+        {
+            return ("bad-nick", $"\"{name}\" is not a valid nick: a letter, then letters, digits, '_' or '-', at most {ChatNames.MaxNickLength} characters");
+        }
+
+        if (isNickBanned(name))
+        {
+            return ("nick-banned", $"the nick {name} is banned");
+        }
+
+        var nick = name + ChatNames.WebTag;
+        if (!await store().Presence.TryClaimAsync(nick, room: null, cancellationToken))
+        {
+            return ("nick-in-use", NickTaken(nick));
+        }
+
+        if (!_nicks.TryAdd(nick, session))
+        {
+            await store().Presence.ReleaseAsync(nick, cancellationToken);
+            return ("nick-in-use", NickTaken(nick));
+        }
+
+        session.Nick = nick;
+        return null;
+    }
+
     // Says which nick it looks like when that is not the same spelling (nicks are unique by NickSkeleton).
     private string NickTaken(string nick) => FindByNick(nick)?.Nick is { } holder && !string.Equals(holder, nick, StringComparison.OrdinalIgnoreCase)
         ? $"the nick {nick} is taken: it looks like {holder}"
         : $"the nick {nick} is taken";
 
     /// <summary>A snapshot of a session for the console.</summary>
-    public static ChatSessionInfo Describe(ChatSession s) => new(
-        s.Id,
-        s.Connection.TransportKind,
-        s.Peer,
-        s.Nick,
-        s.Room?.Name,
-        s.Mode,
-        s.IsOperator,
-        s.Connection.ConnectedAt,
-        s.Connection.BytesReceived,
-        s.Connection.BytesSent,
-        s.Connection.MessagesReceived,
-        s.Connection.MessagesSent,
-        s.Connection.QueuedBytes);
+    public static ChatSessionInfo Describe(ChatSession s) => s.Connection is { } c
+        ? new(s.Id, c.TransportKind, s.Peer, s.Nick, s.Room?.Name, s.Mode, s.IsOperator, c.ConnectedAt, c.BytesReceived, c.BytesSent, c.MessagesReceived, c.MessagesSent, c.QueuedBytes)
+        : new(s.Id, TransportKind.Tcp, s.Peer, s.Nick, s.Room?.Name, s.Mode, s.IsOperator, s.Web!.ConnectedAt, s.Web.BytesReceived, s.Web.BytesSent, s.Web.LinesReceived, s.Web.LinesSent, s.Web.QueuedBytes) { IsWeb = true };
 }

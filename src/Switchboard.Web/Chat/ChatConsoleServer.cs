@@ -50,7 +50,8 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
             return error;
         }
 
-        foreach (var session in server.GetSessions().Where(s => s.Transport == match.Listener!.Transport))
+        // Web chat users came in through the console, not through this listener.
+        foreach (var session in server.GetSessions().Where(s => !s.IsWeb && s.Transport == match.Listener!.Transport))
         {
             await server.KickAsync(session.Id, "the server stopped listening and disconnected everyone", by: "web console");
         }
@@ -116,7 +117,7 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
 
     /// <inheritdoc />
     public IReadOnlyList<ConsoleSession> GetSessions()
-        => [.. server.GetSessions().Select(s => new ConsoleSession(s.Id, Describe(s.Transport), s.Peer, s.Nick, s.Room, s.Since, s.BytesIn, s.BytesOut, s.MessagesIn, s.MessagesOut))];
+        => [.. server.GetSessions().Select(s => new ConsoleSession(s.Id, s.IsWeb ? "web" : Describe(s.Transport), s.Peer, s.Nick, s.Room, s.Since, s.BytesIn, s.BytesOut, s.MessagesIn, s.MessagesOut))];
 
     /// <inheritdoc />
     public bool SendTo(long sessionId, string text) => server.SendToSession(sessionId, text);
@@ -178,20 +179,27 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
     }
 
     /// <inheritdoc />
-    public Task<IWebChatMember> JoinChatAsync(string nick, CancellationToken cancellationToken)
+    public async Task<IWebChatMember> JoinChatAsync(string nick, IPAddress? browser, string peer, CancellationToken cancellationToken)
     {
         if (!ChatNames.IsValidNick(nick))
         {
             throw new ChatRefusedException($"\"{nick}\" is not a valid nick: a letter, then letters, digits, '_' or '-', {ChatNames.MaxNickLength} at most");
         }
 
-        return Task.FromResult<IWebChatMember>(new WebMember(server, nick));
+        try
+        {
+            return new WebChatMember(await server.EnterWebUserAsync(nick, browser, peer, cancellationToken));
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ChatRefusedException(ex.Message);
+        }
     }
 
     internal static ConsoleEvent? Translate(ChatServerEvent e) => e.Kind switch
     {
         ChatEventKind.Connected => new(e.Time, ConsoleEventKinds.Connect, e.SessionId, e.Nick, null,
-            $"connected from {e.Peer}{(e.Session is { } s ? $" over {Describe(s.Transport)}" : "")}"),
+            $"connected from {e.Peer}{(e.Session is { } s ? $" over {(s.IsWeb ? "the web chat page" : Describe(s.Transport))}" : "")}"),
         ChatEventKind.Disconnected => new(e.Time, ConsoleEventKinds.Disconnect, e.SessionId, e.Nick, null, e.Text ?? "disconnected"),
         ChatEventKind.Message when e.Message is { } m => m.Kind switch
         {
@@ -220,35 +228,5 @@ public sealed class ChatConsoleServer(ChatServer server) : IConsoleServer
         private Action? _unsubscribe = unsubscribe;
 
         public void Dispose() => Interlocked.Exchange(ref _unsubscribe, null)?.Invoke();
-    }
-
-    /// <summary>
-    /// A browser user. The chat server has no sessions for web users: they post through
-    /// <see cref="ChatServer.PostAsync"/> and read their rooms through the console's events, so joining is local.
-    /// </summary>
-    private sealed class WebMember(ChatServer server, string name) : IWebChatMember
-    {
-        public string Nick => name + "@web";
-
-        public Task<string> JoinRoomAsync(string room, CancellationToken cancellationToken)
-            => Task.FromResult(ChatNames.NormalizeRoom(room.Trim())
-                ?? throw new ChatRefusedException($"\"{room}\" is not a valid room: letters, digits, '_' or '-', {ChatNames.MaxRoomLength} at most"));
-
-        public Task LeaveRoomAsync(string room, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public async Task<string?> SayAsync(string room, string text, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await server.PostAsync(name, room, text, cancellationToken);
-                return null;
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-            {
-                return ex.Message;
-            }
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -1,14 +1,16 @@
-using System.Collections.Concurrent;
+using System.Net;
 using Switchboard.Web.Json;
 using Switchboard.Web.Live;
 
 namespace Switchboard.Web.Chat;
 
 /// <summary>
-/// The chat page's socket: one browser user in the same rooms as the TCP clients. It enters with a nick, joins
-/// rooms (receiving each room's history), says things, and gets the live messages of its rooms in batches.
+/// The chat page's socket: one browser user, a member of the chat like any other (<see cref="IWebChatMember"/>). It
+/// enters with a nick, moves between rooms (receiving each room's history), says things and sends commands, and
+/// gets what the chat sends its member (the room's messages, private messages, notices) in batches. When the chat
+/// ends the member (a kick, a ban) the page is told why.
 /// </summary>
-internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server, ConsoleOptions options)
+internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server, ConsoleOptions options, IPAddress? browser, string browserPeer)
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
@@ -17,14 +19,13 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
 
     // Held while a room's history is read and sent, so live events of that room never overtake it.
     private readonly SemaphoreSlim _sendGate = new(1, 1);
-    private readonly ConcurrentDictionary<string, bool> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly EventBacklog<ConsoleEvent> _backlog = new(Math.Max(1, options.EventBacklog));
-    private IWebChatMember? _member;
+    private volatile IWebChatMember? _member;
+    private Task _reader = Task.CompletedTask;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var subscription = server.Subscribe(OnEvent);
         var pump = PumpAsync(stop.Token);
         try
         {
@@ -38,50 +39,33 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
         finally
         {
             await stop.CancelAsync();
-            await pump.ContinueWith(_ => { }, TaskScheduler.Default);
-            if (_member is not null)
+            if (_member is { } member)
             {
-                await _member.DisposeAsync();
+                await member.DisposeAsync();
             }
+
+            await pump.ContinueWith(_ => { }, TaskScheduler.Default);
+            await _reader.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
-    private void OnEvent(ConsoleEvent e)
+    private async Task<string?> ExecuteAsync(ConsoleCommand command, CancellationToken cancellationToken)
     {
-        // Announcements have no room: they go to every page that is in the chat.
-        var forMe = e.Room is null
-            ? e.Kind == ConsoleEventKinds.Announce && _member is not null
-            : _rooms.ContainsKey(e.Room) && e.Kind is ConsoleEventKinds.Message or ConsoleEventKinds.Info;
-        if (forMe)
-        {
-            _backlog.Add(e);
-        }
-    }
-
-    private async Task<string?> ExecuteAsync(Json.ConsoleCommand command, CancellationToken cancellationToken)
-    {
+        var member = _member;
         switch (command.Op)
         {
             case "nick":
                 return await EnterAsync(command.Nick, command.Room, command.Since, cancellationToken);
-            case "join" when _member is not null && !string.IsNullOrWhiteSpace(command.Room):
-                return await JoinAsync(_member, command.Room.Trim(), command.Since, cancellationToken);
-            case "leave" when _member is not null && !string.IsNullOrWhiteSpace(command.Room):
-                if (_rooms.TryRemove(command.Room, out _))
-                {
-                    await _member.LeaveRoomAsync(command.Room, cancellationToken);
-                }
-
-                await SendRoomsAsync(cancellationToken);
-                return null;
-            case "say" when _member is not null && !string.IsNullOrWhiteSpace(command.Room) && !string.IsNullOrEmpty(command.Text):
-                return _rooms.ContainsKey(command.Room)
-                    ? await _member.SayAsync(command.Room, command.Text, cancellationToken)
-                    : $"not in room {command.Room}";
+            case "join" when member is not null && !string.IsNullOrWhiteSpace(command.Room):
+                return await MoveAsync(member, m => m.JoinRoomAsync(command.Room.Trim(), cancellationToken), command.Since, cancellationToken);
+            case "leave" when member is not null && !string.IsNullOrWhiteSpace(command.Room):
+                return await MoveAsync(member, async m => await m.LeaveRoomAsync(command.Room, cancellationToken) is { } refused ? throw new ChatRefusedException(refused) : m.Room!, since: null, cancellationToken);
+            case "say" when member is not null && !string.IsNullOrWhiteSpace(command.Room) && !string.IsNullOrEmpty(command.Text):
+                return await member.SayAsync(command.Room, command.Text, cancellationToken);
             case "rooms":
                 await SendRoomsAsync(cancellationToken);
                 return null;
-            case "join" or "leave" or "say" when _member is null:
+            case "join" or "leave" or "say" when member is null:
                 return "choose a nick first";
             default:
                 return $"unknown or incomplete command '{command.Op}'";
@@ -90,9 +74,9 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
 
     private async Task<string?> EnterAsync(string? nick, string? room, long? since, CancellationToken cancellationToken)
     {
-        if (_member is not null)
+        if (_member is { } current)
         {
-            return $"already in the chat as {_member.Nick}";
+            return $"already in the chat as {current.Nick}";
         }
 
         if (string.IsNullOrWhiteSpace(nick))
@@ -100,42 +84,45 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
             return "choose a nick";
         }
 
+        IWebChatMember member;
         try
         {
-            _member = await server.JoinChatAsync(nick.Trim(), cancellationToken);
+            member = await server.JoinChatAsync(nick.Trim(), browser, browserPeer, cancellationToken);
         }
         catch (ChatRefusedException ex)
         {
             return ex.Message;
         }
 
-        var first = string.IsNullOrWhiteSpace(room) ? server.GetRooms().FirstOrDefault() : room.Trim();
-        await peer.SendAsync(new ChatWelcomeFrame(_member.Nick, [], server.GetRooms()), ConsoleJsonContext.Default.ChatWelcomeFrame, cancellationToken);
-        return first is null ? null : await JoinAsync(_member, first, since, cancellationToken);
+        _member = member;
+        _reader = ReadEventsAsync(member, cancellationToken);
+        var first = string.IsNullOrWhiteSpace(room) ? member.Room ?? server.GetRooms().FirstOrDefault() : room.Trim();
+        await peer.SendAsync(new ChatWelcomeFrame(member.Nick, [], server.GetRooms()), ConsoleJsonContext.Default.ChatWelcomeFrame, cancellationToken);
+        return first is null ? null : await MoveAsync(member, m => m.JoinRoomAsync(first, cancellationToken), since, cancellationToken);
     }
 
     /// <summary>
-    /// Joins a room and sends its history: the recent messages, or, for a page coming back after a reconnect
-    /// (<paramref name="since"/> set), every message after the last one it has, so it shows no gap and nothing twice.
+    /// Moves the member to a room (joining, or leaving for the default room) and sends the room's history: the
+    /// recent messages, or, for a page coming back after a reconnect (<paramref name="since"/> set), every message
+    /// after the last one it has, so it shows no gap and nothing twice.
     /// </summary>
-    private async Task<string?> JoinAsync(IWebChatMember member, string requested, long? since, CancellationToken cancellationToken)
+    private async Task<string?> MoveAsync(IWebChatMember member, Func<IWebChatMember, Task<string>> move, long? since, CancellationToken cancellationToken)
     {
-        string room;
-        try
-        {
-            room = await member.JoinRoomAsync(requested, cancellationToken);
-        }
-        catch (ChatRefusedException ex)
-        {
-            return ex.Message;
-        }
-
         await _sendGate.WaitAsync(cancellationToken);
         try
         {
-            // Live events on before the history is read: anything said in between is in both at worst (the page
+            string room;
+            try
+            {
+                room = await move(member);
+            }
+            catch (ChatRefusedException ex)
+            {
+                return ex.Message;
+            }
+
+            // Live events are on before the history is read: anything said in between is in both at worst (the page
             // shows each id once), never in neither; the gate keeps them queued until the history has gone.
-            _rooms[room] = true;
             var missed = since is { } after ? await server.GetHistoryAfterAsync(room, after, ResumeLimit + 1, cancellationToken) : null;
             var frame = missed is { Count: <= ResumeLimit }
                 ? new ChatHistoryFrame(room, missed, Resumed: true)
@@ -152,7 +139,46 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
     }
 
     private Task SendRoomsAsync(CancellationToken cancellationToken)
-        => peer.SendAsync(new ChatRoomsFrame(server.GetRooms(), [.. _rooms.Keys.Order(StringComparer.OrdinalIgnoreCase)]), ConsoleJsonContext.Default.ChatRoomsFrame, cancellationToken);
+        => peer.SendAsync(new ChatRoomsFrame(server.GetRooms(), _member?.Room is { } room ? [room] : []), ConsoleJsonContext.Default.ChatRoomsFrame, cancellationToken);
+
+    /// <summary>Takes what the chat sends the member into the backlog; when the chat ends the member, tells the page why.</summary>
+    private async Task ReadEventsAsync(IWebChatMember member, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await member.ReadEventAsync(cancellationToken) is { } e)
+            {
+                _backlog.Add(e);
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            // Kicked or banned: the page must not enter again by itself (it would undo a kick), so it is told.
+            _member = null;
+            await member.DisposeAsync();
+            await _sendGate.WaitAsync(cancellationToken);
+            try
+            {
+                await FlushAsync(cancellationToken);
+                await peer.SendAsync(new ChatEndedFrame(member.EndReason ?? "you left the chat"), ConsoleJsonContext.Default.ChatEndedFrame, cancellationToken);
+            }
+            finally
+            {
+                _sendGate.Release();
+            }
+
+            await SendRoomsAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (System.Net.WebSockets.WebSocketException)
+        {
+        }
+    }
 
     private async Task PumpAsync(CancellationToken cancellationToken)
     {
@@ -164,11 +190,7 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
                 await _sendGate.WaitAsync(cancellationToken);
                 try
                 {
-                    var (items, _) = _backlog.TakeAll();
-                    if (items.Length > 0)
-                    {
-                        await peer.SendAsync(new ChatEventsFrame(items), ConsoleJsonContext.Default.ChatEventsFrame, cancellationToken);
-                    }
+                    await FlushAsync(cancellationToken);
                 }
                 finally
                 {
@@ -181,6 +203,16 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
         }
         catch (System.Net.WebSockets.WebSocketException)
         {
+        }
+    }
+
+    // Called with the send gate held.
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var (items, _) = _backlog.TakeAll();
+        if (items.Length > 0)
+        {
+            await peer.SendAsync(new ChatEventsFrame(items), ConsoleJsonContext.Default.ChatEventsFrame, cancellationToken);
         }
     }
 }

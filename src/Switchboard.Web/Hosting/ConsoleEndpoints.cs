@@ -97,7 +97,7 @@ public static class ConsoleEndpoints
         endpoints.MapMethods("/assets/{**path}", ["GET", "HEAD"], (HttpContext context, string path) => assets.ServeAsync(context, "assets/" + path));
         endpoints.Map("/ws/server", context => AcceptAsync(context, stopping, (peer, ct) => new ServerPageSession(peer, options).RunAsync(ct)));
         endpoints.Map("/ws/chat", context => options.Server is { } server
-            ? AcceptAsync(context, stopping, (peer, ct) => new ChatPageSession(peer, server, options).RunAsync(ct))
+            ? AcceptAsync(context, stopping, (peer, ct) => new ChatPageSession(peer, server, options, context.Connection.RemoteIpAddress, Describe(context)).RunAsync(ct))
             : NotFoundAsync(context));
         if (options.EnableClientPage)
         {

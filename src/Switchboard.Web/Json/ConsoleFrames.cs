@@ -107,3 +107,9 @@ internal sealed record ChatRoomsFrame(IReadOnlyList<string> Rooms, IReadOnlyList
 {
     public string Type => "rooms";
 }
+
+/// <summary>The chat ended the page's session (a kick, a ban): the page shows why and does not enter again by itself.</summary>
+internal sealed record ChatEndedFrame(string Reason)
+{
+    public string Type => "ended";
+}

@@ -19,4 +19,5 @@ namespace Switchboard.Web.Json;
 [JsonSerializable(typeof(ChatHistoryFrame))]
 [JsonSerializable(typeof(ChatEventsFrame))]
 [JsonSerializable(typeof(ChatRoomsFrame))]
+[JsonSerializable(typeof(ChatEndedFrame))]
 internal sealed partial class ConsoleJsonContext : JsonSerializerContext;

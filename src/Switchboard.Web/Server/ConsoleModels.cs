@@ -44,6 +44,9 @@ public static class ConsoleEventKinds
 
     /// <summary>A nick set, a room joined or left, a notice.</summary>
     public const string Info = "info";
+
+    /// <summary>A private message, to or from the chat page's user.</summary>
+    public const string Private = "private";
 }
 
 /// <summary>Something that happened on the server.</summary>
@@ -54,7 +57,8 @@ public static class ConsoleEventKinds
 /// <param name="Room">The room, for chat events.</param>
 /// <param name="Text">What happened, or what was said.</param>
 /// <param name="MessageId">The stored message's id, for chat messages (pages use it to drop a repeat).</param>
-public sealed record ConsoleEvent(DateTimeOffset At, string Kind, long? SessionId, string? Nick, string? Room, string Text, long? MessageId = null);
+/// <param name="Target">For a private message: whom it is to.</param>
+public sealed record ConsoleEvent(DateTimeOffset At, string Kind, long? SessionId, string? Nick, string? Room, string Text, long? MessageId = null, string? Target = null);
 
 /// <summary>A chat message, live or from history.</summary>
 /// <param name="Id">The stored message's id.</param>

@@ -73,26 +73,49 @@ public interface IConsoleServer
     Task<IReadOnlyList<ConsoleChatMessage>> GetHistoryAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Enters the chat as a browser user. Throws <see cref="ChatRefusedException"/> when the nick is not acceptable.
-    /// Dispose the member to leave.
+    /// Enters the chat as a browser user, a member like any other (listed, reached by private messages, kicked and
+    /// banned). Throws <see cref="ChatRefusedException"/> when the nick or the browser is not accepted. Dispose the
+    /// member to leave.
     /// </summary>
-    Task<IWebChatMember> JoinChatAsync(string nick, CancellationToken cancellationToken);
+    /// <param name="nick">The nick the user chose.</param>
+    /// <param name="browser">The browser's address, for address bans and caps; null when unknown.</param>
+    /// <param name="peer">The browser as "address:port", for the server page and logs.</param>
+    /// <param name="cancellationToken">Cancels the entry.</param>
+    Task<IWebChatMember> JoinChatAsync(string nick, System.Net.IPAddress? browser, string peer, CancellationToken cancellationToken);
 }
 
-/// <summary>A browser user in the chat.</summary>
+/// <summary>A browser user in the chat: in one room at a time, as every chat user is.</summary>
 public interface IWebChatMember : IAsyncDisposable
 {
     /// <summary>The name the others see.</summary>
     string Nick { get; }
 
-    /// <summary>Joins a room; returns its canonical name. Throws <see cref="ChatRefusedException"/> when it is not valid.</summary>
+    /// <summary>The room the user is in now.</summary>
+    string? Room { get; }
+
+    /// <summary>
+    /// Moves to a room (leaving the one the user was in); returns its canonical name. Throws
+    /// <see cref="ChatRefusedException"/> when it is not valid or not allowed.
+    /// </summary>
     Task<string> JoinRoomAsync(string room, CancellationToken cancellationToken);
 
-    /// <summary>Leaves a room.</summary>
-    Task LeaveRoomAsync(string room, CancellationToken cancellationToken);
+    /// <summary>Leaves a room for the default one; a failure message, or null.</summary>
+    Task<string?> LeaveRoomAsync(string room, CancellationToken cancellationToken);
 
-    /// <summary>Says something in a room; a failure message, or null.</summary>
+    /// <summary>
+    /// Sends a line the user typed in <paramref name="room"/>: said there, or a command (<c>/msg NICK TEXT</c>,
+    /// <c>/me</c>, <c>/who</c>...); a failure message, or null.
+    /// </summary>
     Task<string?> SayAsync(string room, string text, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The next thing for this user (messages of the room, private messages, notices, errors), or null once the
+    /// chat has ended the user's session (kicked, banned: <see cref="EndReason"/> says which) or the user left.
+    /// </summary>
+    ValueTask<ConsoleEvent?> ReadEventAsync(CancellationToken cancellationToken);
+
+    /// <summary>Why the chat ended the session, once <see cref="ReadEventAsync"/> has returned null.</summary>
+    string? EndReason { get; }
 }
 
 /// <summary>The chat refused a browser user's nick or room; the message says why, for people.</summary>

@@ -94,7 +94,7 @@ internal sealed class FakeConsoleServer : IConsoleServer
     public Task<IReadOnlyList<ConsoleChatMessage>> GetHistoryAfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<ConsoleChatMessage>>([]);
 
-    public Task<IWebChatMember> JoinChatAsync(string nick, CancellationToken cancellationToken)
+    public Task<IWebChatMember> JoinChatAsync(string nick, System.Net.IPAddress? browser, string peer, CancellationToken cancellationToken)
         => throw new ChatRefusedException("no chat here");
 
     private sealed class Unsubscribe(Action action) : IDisposable

@@ -13,7 +13,7 @@ function render(m) {
   const nick = el('span', { class: 'nick', text: m.nick });
   // Through the CSSOM, not a style attribute: the page's CSP allows no inline styles.
   nick.style.color = nickColour(m.nick);
-  return el('div', { class: `msg${m.nick === me ? ' mine' : ''}`, dataset: { nick: m.nick } },
+  return el('div', { class: `msg${m.nick === me ? ' mine' : ''}${m.kind === 'private' ? ' private' : ''}`, dataset: { nick: m.nick } },
     el('time', { text: fmtTime(m.at) }), nick, el('span', { class: 'text', text: m.text }));
 }
 
@@ -101,8 +101,23 @@ function onFrame(frame) {
           for (const room of joined) add(room, { at: e.at, room, nick: null, text: `announcement from ${e.nick}: ${e.text}`, kind: 'announce' });
         } else if (e.room) {
           add(e.room, { id: e.messageId, at: e.at, room: e.room, nick: e.kind === 'message' ? e.nick : null, text: e.text, kind: e.kind });
+        } else if (active) {
+          // Not of a room (a private message, a command's answer, an error): shown where the user is looking.
+          const text = e.kind !== 'private' ? e.text : e.target === me ? `(private) ${e.text}` : `(private to ${e.target}) ${e.text}`;
+          add(active, { id: e.messageId, at: e.at, room: active, nick: e.kind === 'private' ? e.nick : null, text, kind: e.kind });
+          if (e.kind === 'error') setText($('#result'), e.text);
         }
       }
+      break;
+    case 'ended':
+      // Kicked or banned: back to the entry form with the reason, and no entering again by itself on a reconnect.
+      me = null;
+      active = null;
+      joined = [];
+      $('#chat-panel').hidden = true;
+      $('#enter-panel').hidden = false;
+      $('#enter-result').dataset.ok = false;
+      setText($('#enter-result'), frame.reason);
       break;
     case 'result': {
       const target = me ? $('#result') : $('#enter-result');
