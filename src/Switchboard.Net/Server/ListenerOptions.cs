@@ -102,14 +102,14 @@ public sealed class ListenerOptions
     public bool InlineScheduling { get; set; }
 
     /// <summary>
-    /// How long a TLS client may take to complete its handshake before it is closed: 10 s. Without a deadline a
-    /// client that connects and sends nothing holds its socket forever.
+    /// How long a TLS client may take to complete its handshake before it is closed: 10 s, from the accept (or from
+    /// the server's STARTTLS upgrade). Without a deadline a client that connects and sends nothing holds its socket forever.
     /// </summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// The most TLS handshakes in progress at once: 256. Connections beyond it are closed at once, so a flood of
-    /// clients that never finish their handshake cannot take every descriptor and the CPU.
+    /// The most TLS handshakes in progress at once, on accept and after STARTTLS together: 256. Connections beyond it
+    /// are closed at once, so a flood of clients that never finish their handshake cannot take every descriptor and the CPU.
     /// </summary>
     public int MaxPendingHandshakes { get; set; } = 256;
 

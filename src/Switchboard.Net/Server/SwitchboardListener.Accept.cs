@@ -163,14 +163,8 @@ public sealed partial class SwitchboardListener
     private async Task<SslStream?> HandshakeAsync(Socket socket, Stream stream)
     {
         var peer = DescribePeer(socket);
-        if (Interlocked.Increment(ref _pendingHandshakes) > _options.MaxPendingHandshakes)
+        if (!TryTakeHandshakeSlot(peer))
         {
-            Interlocked.Decrement(ref _pendingHandshakes);
-            if (_handshakeRefusedLog.ShouldLog(out var suppressed))
-            {
-                Log.HandshakeRefused(_logger, peer + LogRateLimiter.Note(suppressed), _options.MaxPendingHandshakes);
-            }
-
             NetMetrics.Refused(_metricTags, "handshake_limit");
             socket.Dispose();
             return null;
@@ -200,11 +194,17 @@ public sealed partial class SwitchboardListener
     }
 
     /// <summary>
-    /// The server side of a STARTTLS upgrade: the same certificate, policy and deadline as a handshake on accept.
+    /// The server side of a STARTTLS upgrade: the same certificate, policy, deadline and cap on handshakes in
+    /// progress as a handshake on accept, so peers that send STARTTLS and then stall cannot pile up either.
     /// A failure is logged here and thrown to the handler, which decides what becomes of the connection.
     /// </summary>
     private async Task<SslStream> UpgradeAsync(Stream stream, string peer, CancellationToken cancellationToken)
     {
+        if (!TryTakeHandshakeSlot(peer))
+        {
+            throw new AuthenticationException($"too many TLS handshakes in progress (the limit is {_options.MaxPendingHandshakes})");
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdownCts.Token, cancellationToken);
         deadline.CancelAfter(_options.HandshakeTimeout);
         try
@@ -222,6 +222,31 @@ public sealed partial class SwitchboardListener
             LogHandshakeFailure(peer, ex, ex.Message);
             throw;
         }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingHandshakes);
+        }
+    }
+
+    /// <summary>
+    /// Takes one of <see cref="ListenerOptions.MaxPendingHandshakes"/>, for a handshake on accept or after STARTTLS
+    /// alike; false (logged) when all are taken. The caller gives it back when its handshake ends. (Only a refusal
+    /// on accept is a refused connection in the metrics: one after STARTTLS was accepted already.)
+    /// </summary>
+    private bool TryTakeHandshakeSlot(string peer)
+    {
+        if (Interlocked.Increment(ref _pendingHandshakes) <= _options.MaxPendingHandshakes)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _pendingHandshakes);
+        if (_handshakeRefusedLog.ShouldLog(out var suppressed))
+        {
+            Log.HandshakeRefused(_logger, peer + LogRateLimiter.Note(suppressed), _options.MaxPendingHandshakes);
+        }
+
+        return false;
     }
 
     // A refused client certificate is an operator's business (a user locked out, an expired certificate); other

@@ -45,5 +45,21 @@ internal static class SocketTuning
         }
     }
 
+    /// <summary>What the kernel reports for the options <see cref="Apply"/> sets, read back with getsockopt.</summary>
+    public static SocketOptionValues Read(Socket socket)
+    {
+        var keepAlive = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0;
+        var linger = socket.LingerState;
+        return new SocketOptionValues(
+            socket.NoDelay,
+            keepAlive,
+            keepAlive ? TimeSpan.FromSeconds((int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime)!) : null,
+            keepAlive ? TimeSpan.FromSeconds((int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval)!) : null,
+            keepAlive ? (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount)! : null,
+            socket.SendBufferSize,
+            socket.ReceiveBufferSize,
+            linger is { Enabled: true } ? TimeSpan.FromSeconds(linger.LingerTime) : null);
+    }
+
     private static int Seconds(TimeSpan value) => Math.Max(1, (int)Math.Ceiling(value.TotalSeconds));
 }

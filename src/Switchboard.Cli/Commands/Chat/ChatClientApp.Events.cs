@@ -31,12 +31,14 @@ internal sealed partial class ChatClientApp
                 OnMessage(e);
                 break;
             case "welcome":
+                // The server's JSON greeting: this connection works, so the reconnect backoff starts over.
+                _client?.ConfirmConnection();
                 _nick = ChatView.Str(e, "nick");
                 break;
             case "synced":
                 // The end of a join's replay: this is the room to resume in after a reconnect.
                 _room = ChatView.Str(e, "room") ?? _room;
-                _terminal.SetStatus(LinkState.Connected, $"connected to {_settings.Target} as {_nick} in #{_room}");
+                _terminal.SetStatus(LinkState.Connected, $"connected to {_target} as {_nick} in #{_room}");
                 break;
             case "join":
                 _terminal.WriteLine(_view.Notice($"{ChatView.Str(e, "nick")} joined #{ChatView.Str(e, "room")}"));
@@ -98,7 +100,7 @@ internal sealed partial class ChatClientApp
         {
             _nick = @new;
             _wantedNick = @new;
-            _terminal.SetStatus(LinkState.Connected, $"connected to {_settings.Target} as {_nick} in #{_room}");
+            _terminal.SetStatus(LinkState.Connected, $"connected to {_target} as {_nick} in #{_room}");
         }
 
         _terminal.WriteLine(_view.Notice($"{old} is now known as {@new}"));

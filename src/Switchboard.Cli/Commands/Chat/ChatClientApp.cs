@@ -1,5 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using Switchboard.Net;
 using Switchboard.Net.Framing;
@@ -8,8 +9,9 @@ namespace Switchboard.Cli.Commands.Chat;
 
 /// <summary>
 /// The terminal chat client. It speaks the server's JSON mode, shows every message once (ids are remembered, so
-/// replays after a reconnect never show a line twice), and when the connection drops it reconnects with backoff
-/// and resumes with <c>/join ROOM since=LASTID</c>, so nothing said meanwhile is missed.
+/// replays after a reconnect never show a line twice), and when the connection drops the library's
+/// <see cref="ReconnectingClient"/> reconnects (to the next node, or after a backoff with jitter) and the session
+/// resumes with <c>/join ROOM since=LASTID</c>, so nothing said meanwhile is missed.
 /// </summary>
 internal sealed partial class ChatClientApp
 {
@@ -35,6 +37,10 @@ internal sealed partial class ChatClientApp
     // get the same line again, so the wait keeps growing and the reason is explained once.
     private bool _badLine;
     private bool _badLineExplained;
+    private ReconnectingClient? _client;
+    private string _target;
+    // The spread the library's jitter gives each wait, shown next to the nominal wait.
+    private int _jitterPercent;
 
     private ChatClientApp(ChatClientSettings settings, ChatTerminal terminal)
     {
@@ -43,6 +49,7 @@ internal sealed partial class ChatClientApp
         _view = new ChatView(terminal.Color);
         _wantedNick = settings.Nick;
         _room = settings.Room.TrimStart('#').ToLowerInvariant();
+        _target = settings.UnixPath is not null ? $"unix:{settings.UnixPath}" : "?";
     }
 
     public static int Run(ChatClientSettings settings)
@@ -60,66 +67,23 @@ internal sealed partial class ChatClientApp
     private async Task<int> RunAsync()
     {
         var input = PumpInputAsync();
-        var backoff = _settings.InitialBackoff;
-        while (!_quit.IsCancellationRequested && _fatal is null)
+        var client = CreateClient();
+        _client = client;
+        client.StateChanged += (_, e) =>
         {
-            _terminal.SetStatus(LinkState.Connecting, $"connecting to {_settings.Target}");
-            SwitchboardConnection connection;
-            try
+            if (e.NewState == ConnectionState.Connecting)
             {
-                connection = await ConnectAsync(_quit.Token);
+                _target = Describe(client.EndPoint);
+                _terminal.SetStatus(LinkState.Connecting, $"connecting to {_target}");
             }
-            catch (ConnectException ex)
-            {
-                // Another node of the cluster may be up: try each once before waiting.
-                var failed = _settings.Target;
-                if (_settings.Servers.Count > 1 && !_settings.Next())
-                {
-                    _terminal.SetStatus(LinkState.Waiting, $"{ex.Message}; trying {_settings.Target} instead of {failed}");
-                    continue;
-                }
-
-                _terminal.SetStatus(LinkState.Waiting, $"{ex.Message}; retrying in {backoff.TotalSeconds:0.##} s");
-                await DelayAsync(backoff);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _settings.MaxBackoff.Ticks));
-                continue;
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            _terminal.SetStatus(LinkState.Connected, $"connected to {_settings.Target} as {_wantedNick ?? "?"} in #{_room}");
-            var reason = await RunConnectionAsync(connection);
-            if (_quit.IsCancellationRequested || _fatal is not null)
-            {
-                break;
-            }
-
-            if (_badLine)
-            {
-                ExplainBadLineOnce();
-            }
-            else
-            {
-                backoff = _settings.InitialBackoff;
-            }
-
-            if (_settings.Servers.Count > 1 && !_badLine)
-            {
-                // The node went away: resume on the next one (from the last id seen, as after any reconnect).
-                var lost = _settings.Target;
-                _settings.Next();
-                _terminal.SetStatus(LinkState.Waiting, $"disconnected from {lost} ({reason}); reconnecting to {_settings.Target}");
-                continue;
-            }
-
-            _terminal.SetStatus(LinkState.Waiting, $"disconnected ({reason}); reconnecting in {backoff.TotalSeconds:0.##} s");
-            await DelayAsync(backoff);
-            if (_badLine)
-            {
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _settings.MaxBackoff.Ticks));
-            }
+        };
+        client.Reconnecting += (_, e) => OnReconnecting(e);
+        try
+        {
+            await client.RunAsync(RunConnectionAsync, _quit.Token);
+        }
+        catch (OperationCanceledException)
+        {
         }
 
         _terminal.SetStatus(LinkState.Closed, _fatal ?? "bye");
@@ -128,12 +92,22 @@ internal sealed partial class ChatClientApp
         return _fatal is null ? 0 : 1;
     }
 
-    private async Task<SwitchboardConnection> ConnectAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The library's reconnecting client over the servers given: it moves on to the next node when one is gone and
+    /// backs off (with jitter) when all are. A connection counts only once the server's welcome arrives, so a server
+    /// that breaks the framing at once is retried with growing waits.
+    /// </summary>
+    private ReconnectingClient CreateClient()
     {
-        var options = new ClientOptions { MaxOutboundBufferSize = 256 * 1024 };
+        var options = new ClientOptions
+        {
+            MaxOutboundBufferSize = 256 * 1024,
+            Reconnect = new ReconnectOptions { InitialDelay = _settings.InitialBackoff, MaxDelay = _settings.MaxBackoff, RequireConfirmation = true },
+        };
+        _jitterPercent = (int)Math.Round(options.Reconnect.Jitter * 100);
         if (_settings.UnixPath is not null)
         {
-            return await SwitchboardConnection.ConnectUnixAsync(_settings.UnixPath, options, cancellationToken: cancellationToken);
+            return ReconnectingClient.ForUnix(_settings.UnixPath, options);
         }
 
         if (_settings.Tls)
@@ -141,14 +115,43 @@ internal sealed partial class ChatClientApp
             options.Tls = new ClientTlsOptions { CaFile = _settings.CaFile, Insecure = _settings.Insecure };
         }
 
-        return await SwitchboardConnection.ConnectTcpAsync(_settings.Host, _settings.Port, options, cancellationToken: cancellationToken);
+        return ReconnectingClient.ForTcp(_settings.Servers.Select(s => new DnsEndPoint(s.Host, s.Port)), options);
     }
 
-    /// <summary>Handshake, then read and send until the connection ends; returns why it ended.</summary>
-    private async Task<string> RunConnectionAsync(SwitchboardConnection connection)
+    private void OnReconnecting(ReconnectingEventArgs e)
     {
-        await using var _ = connection;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_quit.Token, connection.Closed);
+        if (_badLine)
+        {
+            ExplainBadLineOnce();
+        }
+
+        var next = Describe(e.To);
+        var moving = e.Delay == TimeSpan.Zero && next != Describe(e.From);
+        var wait = $"{e.NominalDelay.TotalSeconds:0.##} s ±{_jitterPercent}%";
+        var text = (e.ConnectionLost, moving) switch
+        {
+            // The node went away: resume on the next one (from the last id seen, as after any reconnect).
+            (true, true) => $"disconnected from {Describe(e.From)} ({e.Reason}); reconnecting to {next}",
+            (true, false) => $"disconnected ({e.Reason}); reconnecting in {wait}",
+            // Another node of the cluster may be up: each is tried once before waiting.
+            (false, true) => $"{e.Reason}; trying {next} instead of {Describe(e.From)}",
+            (false, false) => $"{e.Reason}; retrying in {wait}",
+        };
+        _terminal.SetStatus(LinkState.Waiting, text);
+    }
+
+    private string Describe(EndPoint? endPoint) => endPoint switch
+    {
+        DnsEndPoint dns => dns.Host.Contains(':') ? $"[{dns.Host}]:{dns.Port}" : $"{dns.Host}:{dns.Port}",
+        UnixDomainSocketEndPoint => $"unix:{_settings.UnixPath}",
+        _ => endPoint?.ToString() ?? "?",
+    };
+
+    /// <summary>Handshake, then read and send until the connection ends; the reason it ended goes to the close.</summary>
+    private async Task RunConnectionAsync(SwitchboardConnection connection, CancellationToken cancellationToken)
+    {
+        _terminal.SetStatus(LinkState.Connected, $"connected to {_target} as {_wantedNick ?? "?"} in #{_room}");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             await SendAsync(connection, "/mode json", stop.Token);
@@ -163,15 +166,19 @@ internal sealed partial class ChatClientApp
             var reason = await ReadAsync(connection, stop.Token);
             await stop.CancelAsync();
             await sender.ContinueWith(_ => { }, TaskScheduler.Default);
-            return reason;
+            if (reason is not null)
+            {
+                connection.Abort(reason);
+            }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionClosedException)
         {
-            return connection.CloseReason ?? ex.Message;
+            // The connection's own close reason says why.
         }
     }
 
-    private async Task<string> ReadAsync(SwitchboardConnection connection, CancellationToken cancellationToken)
+    /// <summary>Reads and shows lines until the connection ends; returns why when the client saw it first, else null.</summary>
+    private async Task<string?> ReadAsync(SwitchboardConnection connection, CancellationToken cancellationToken)
     {
         var reader = connection.CreateReader(new LineReader(MaxServerLineBytes));
         _badLine = false;
@@ -190,7 +197,9 @@ internal sealed partial class ChatClientApp
         }
         catch (MessageTooLargeException)
         {
+            // Even after a welcome this connection did not work: its loss must not start the backoff over.
             _badLine = true;
+            _client?.ConfirmConnection(false);
             return $"the server sent a line over {MaxServerLineBytes / 1024 / 1024} MiB";
         }
         catch (FramingException ex)
@@ -199,7 +208,7 @@ internal sealed partial class ChatClientApp
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
-            return connection.CloseReason ?? "connection lost";
+            return null;
         }
     }
 
@@ -292,15 +301,4 @@ internal sealed partial class ChatClientApp
 
     private static ValueTask SendAsync(SwitchboardConnection connection, string line, CancellationToken cancellationToken)
         => connection.SendAsync(LineWriter.Lf, line, cancellationToken);
-
-    private async Task DelayAsync(TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, _quit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
 }

@@ -37,10 +37,15 @@ internal static class ConnectCommand
         var idle = CliValues.DurationOption("--idle-timeout", "Close the connection and exit (code 5) after this long with nothing sent or received (ncat's -i).", "-i");
         var crlf = new Option<bool>("--crlf", "-C") { Description = "Send CRLF line endings instead of LF." };
         var hex = new Option<bool>("--hex", "-x") { Description = "Read stdin as hex text and show received bytes as a hex dump." };
+        var socketFlags = new SocketFlags();
         var command = new Command("connect", "Connect to a server: stdin goes to the socket, the socket goes to stdout. End of stdin half-closes and waits for the peer.\n" + ExitCodes.Help)
         {
             target, port, unix, tls, ca, insecure, sni, startTls, tlsMin, clientCert, clientKey, udp, broadcast, ttl, noLoopback, proxy, noProxy, timeout, idle, crlf, hex,
         };
+        foreach (var option in socketFlags.All)
+        {
+            command.Options.Add(option);
+        }
 
         CliValues.AddValidator(command, result =>
         {
@@ -110,6 +115,8 @@ internal static class ConnectCommand
                 result.AddError($"{destination.Host} is a broadcast address: add --broadcast to send to it");
             }
 
+            socketFlags.Validate(result, hasUnix, result.GetValue(udp));
+
             if (result.GetValue(proxy) is { } url)
             {
                 if (result.GetValue(noProxy) || hasUnix || result.GetValue(udp))
@@ -149,14 +156,15 @@ internal static class ConnectCommand
                 result.GetValue(hex),
                 result.GetValue(idle),
                 result.GetValue(GlobalOptions.Verbose),
-                result.GetValue(startTls));
+                result.GetValue(startTls),
+                options => socketFlags.ApplyTo(result, options));
             return settings.Udp ? UdpConnect.RunAsync(settings) : StreamConnect.RunAsync(settings);
         });
         return command;
     }
 }
 
-internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, UdpSetting UdpOptions, ProxySetting Proxy, TimeSpan Timeout, bool Crlf, bool Hex, TimeSpan? IdleTimeout = null, bool Verbose = false, bool StartTls = false);
+internal sealed record ConnectSettings(string? Host, int Port, string? Unix, ClientTlsOptions? Tls, bool Udp, UdpSetting UdpOptions, ProxySetting Proxy, TimeSpan Timeout, bool Crlf, bool Hex, TimeSpan? IdleTimeout = null, bool Verbose = false, bool StartTls = false, Action<ConnectionOptions>? TuneSocket = null);
 
 /// <summary>The UDP switches of <c>connect --udp</c>: broadcast permission, multicast TTL and loopback.</summary>
 internal sealed record UdpSetting(bool Broadcast, int? MulticastTimeToLive, bool NoLoopback);

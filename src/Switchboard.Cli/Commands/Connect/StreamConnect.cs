@@ -13,6 +13,7 @@ internal static class StreamConnect
         using var signal = new ShutdownSignal();
         // With --starttls the connection starts in the clear; the TLS settings apply at the upgrade.
         var options = new ClientOptions { ConnectTimeout = settings.Timeout, Tls = settings.StartTls ? null : settings.Tls };
+        settings.TuneSocket?.Invoke(options);
         if (settings.Unix is null)
         {
             try
@@ -52,6 +53,11 @@ internal static class StreamConnect
         if (settings.Verbose)
         {
             await Console.Error.WriteLineAsync($"switchboard connect: connected to {SwitchboardConnection.DescribeEndPoint(connection.RemoteEndPoint)}");
+            if (connection.ReadSocketOptions() is { } applied)
+            {
+                // Read back from the kernel, so a size it capped or doubled shows as it is.
+                await Console.Error.WriteLineAsync($"switchboard connect: socket options {SocketFlags.Describe(applied)}");
+            }
         }
 
         using var idle = new IdleTimer(settings.IdleTimeout, signal.Token);

@@ -22,6 +22,14 @@ public sealed class ReconnectOptions
     public int? MaxAttempts { get; set; }
 
     /// <summary>
+    /// When true, a connection counts as made only once the session calls
+    /// <see cref="ReconnectingClient.ConfirmConnection"/> (say, when the server's greeting arrives): one lost before
+    /// that is a failed attempt, so a server that accepts and then drops every client (or sends garbage) is retried
+    /// with growing waits instead of at once. False (the default): a completed connect is enough.
+    /// </summary>
+    public bool RequireConfirmation { get; set; }
+
+    /// <summary>
     /// Sends <see cref="HeartbeatMessage"/> when nothing has been received for this long; null (the default)
     /// sends none. A peer that then stays silent for <see cref="HeartbeatTimeout"/> more is taken as gone: the
     /// connection is aborted and the client reconnects.
@@ -40,16 +48,35 @@ public sealed class ReconnectOptions
     /// </summary>
     public TimeSpan DelayFor(int attempt, Random? random = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
-        var nominal = Math.Min(MaxDelay.TotalMilliseconds, InitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
+        var nominal = NominalDelayFor(attempt).TotalMilliseconds;
         var spread = Math.Clamp(Jitter, 0, 1);
         var factor = 1 + (spread * ((2 * (random ?? Random.Shared).NextDouble()) - 1));
         return TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, nominal * factor));
+    }
+
+    /// <summary>The delay before retry number <paramref name="attempt"/> before jitter: what a status line can show.</summary>
+    public TimeSpan NominalDelayFor(int attempt)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
+        return TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, InitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30))));
     }
 }
 
 /// <summary>Arguments of <see cref="ReconnectingClient.Reconnecting"/>.</summary>
 /// <param name="Attempt">The number of the coming attempt since the last success (1 for the first retry).</param>
-/// <param name="Delay">How long the client waits before it.</param>
+/// <param name="Delay">How long the client waits before it, jitter included; zero when it moves straight on to the next endpoint.</param>
 /// <param name="Reason">Why: the lost connection's close reason, or the connect failure.</param>
-public sealed record ReconnectingEventArgs(int Attempt, TimeSpan Delay, string Reason);
+public sealed record ReconnectingEventArgs(int Attempt, TimeSpan Delay, string Reason)
+{
+    /// <summary><see cref="Delay"/> before jitter: the backoff step (0.25 s, 0.5 s, 1 s...), for people to read.</summary>
+    public TimeSpan NominalDelay { get; init; }
+
+    /// <summary>True when a connection was made and then lost; false when the connect itself failed.</summary>
+    public bool ConnectionLost { get; init; }
+
+    /// <summary>The endpoint that failed or was lost.</summary>
+    public System.Net.EndPoint? From { get; init; }
+
+    /// <summary>The endpoint of the coming attempt: the next one in turn when the client has several.</summary>
+    public System.Net.EndPoint? To { get; init; }
+}
