@@ -17,8 +17,9 @@ internal interface IStoreCommitter
 /// The single writer of a store. Operations queue in a bounded channel; the writer takes everything queued
 /// (up to <see cref="MaxBatchSize"/>), commits it in ONE transaction (one fsync), and only then hands the batch
 /// to the store's delivery, in commit order. While a commit is on disk, the next batch gathers by itself, so the
-/// cost of a commit is shared by every message that arrived during it. Delivery runs on its own task, one batch
-/// behind: the next commit starts while the previous batch is still being fanned out.
+/// cost of a commit is shared by every message that arrived during it. When operations are already waiting for
+/// the next commit, the committed batch goes to the delivery task, so that commit starts at once and its fsync
+/// overlaps the fan-out; when nothing waits, the commit loop delivers the batch itself, without a thread hop.
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -36,6 +37,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Task _loop;
     private readonly Task _delivery;
     private readonly ChatMetrics? _metrics;
+    // Batches handed to the delivery task and not yet delivered; 0 means it is idle and the commit loop may deliver.
+    private int _handedOff;
     private long _batches;
     private long _operations;
 
@@ -51,12 +54,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _deliver = deliver;
         _logger = logger;
         _queue = Channel.CreateBounded<StoreOperation>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        // Synchronous continuations: when the delivery task is idle it resumes on the commit loop's thread, inside
-        // the write, so a committed batch reaches its recipients without a wake-up on the thread pool (at window 2
-        // the fan-out rate is bounded by that latency); while delivery is busy, batches wait here as before.
-        _committed = Channel.CreateBounded<List<StoreOperation>>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
+        _committed = Channel.CreateBounded<List<StoreOperation>>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(RunAsync);
-        _delivery = Task.Run(DeliverAsync);
+        _delivery = Task.Run(DeliverHandedOffAsync);
         metrics?.Attach(this);
     }
 
@@ -107,9 +107,22 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     batch.Add(operation);
                 }
 
-                if (Commit(batch))
+                if (!Commit(batch))
                 {
-                    // Delivered in commit order by the single delivery task.
+                    continue;
+                }
+
+                // At window 2 the fan-out rate is the inverse of commit-to-delivery latency. With operations
+                // waiting, delivering here would hold their commit back by the whole fan-out: hand the batch over
+                // and commit. With none waiting (and no earlier batch still being delivered, which keeps commit
+                // order) a hand-over would only add a thread wake-up to this batch's latency.
+                if (reader.Count == 0 && Volatile.Read(ref _handedOff) == 0)
+                {
+                    await DeliverAsync(batch);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _handedOff);
                     await _committed.Writer.WriteAsync(batch);
                 }
             }
@@ -120,18 +133,45 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task DeliverAsync()
+    private async Task DeliverHandedOffAsync()
     {
-        await foreach (var batch in _committed.Reader.ReadAllAsync())
+        var reader = _committed.Reader;
+        while (await reader.WaitToReadAsync())
         {
-            try
+            // Every batch committed meanwhile, in commit order, as one delivery: one send per recipient for all.
+            var count = 0;
+            List<StoreOperation>? all = null;
+            while (reader.TryRead(out var batch))
             {
-                await _deliver(batch);
+                count++;
+                if (all is null)
+                {
+                    all = batch;
+                }
+                else
+                {
+                    all.AddRange(batch);
+                }
             }
-            catch (Exception ex)
+
+            if (all is not null)
             {
-                StoreLog.DeliveryFailed(_logger, ex);
+                await DeliverAsync(all);
             }
+
+            Interlocked.Add(ref _handedOff, -count);
+        }
+    }
+
+    private async ValueTask DeliverAsync(List<StoreOperation> batch)
+    {
+        try
+        {
+            await _deliver(batch);
+        }
+        catch (Exception ex)
+        {
+            StoreLog.DeliveryFailed(_logger, ex);
         }
     }
 
