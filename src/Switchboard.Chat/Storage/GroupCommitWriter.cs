@@ -33,12 +33,15 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Func<IReadOnlyList<StoreOperation>, ValueTask> _deliver;
     private readonly ILogger _logger;
     private readonly Channel<StoreOperation> _queue;
-    private readonly Channel<List<StoreOperation>> _committed;
+    private readonly Channel<(List<StoreOperation> Batch, Task After)> _committed;
     private readonly Task _loop;
     private readonly Task _delivery;
     private readonly ChatMetrics? _metrics;
     // Batches handed to the delivery task and not yet delivered; 0 means it is idle and the commit loop may deliver.
     private int _handedOff;
+
+    // The last delivery the commit loop made itself (complete unless it is awaiting, e.g. a cluster's feed).
+    private Task _deliveredHere = Task.CompletedTask;
     private long _batches;
     private long _operations;
 
@@ -54,7 +57,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _deliver = deliver;
         _logger = logger;
         _queue = Channel.CreateBounded<StoreOperation>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _committed = Channel.CreateBounded<List<StoreOperation>>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        _committed = Channel.CreateBounded<(List<StoreOperation> Batch, Task After)>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(RunAsync);
         _delivery = Task.Run(DeliverHandedOffAsync);
         metrics?.Attach(this);
@@ -113,19 +116,22 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 }
 
                 // At window 2 the fan-out rate is the inverse of commit-to-delivery latency. With operations
-                // waiting, delivering here would hold their commit back by the whole fan-out: hand the batch over
-                // and commit. With none waiting (and no earlier batch still being delivered, which keeps commit
-                // order) a hand-over would only add a thread wake-up to this batch's latency.
-                if (reader.Count == 0 && Volatile.Read(ref _handedOff) == 0)
+                // waiting, delivering here would hold their commit (and its fsync) back by the whole fan-out: hand
+                // the batch over and commit. With none waiting, and nothing earlier still being delivered (commit
+                // order), a hand-over would only add a thread wake-up: deliver here, up to the delivery's first
+                // await (a cluster store waits for its feed there), as the delivery task would.
+                if (reader.Count == 0 && Volatile.Read(ref _handedOff) == 0 && _deliveredHere.IsCompleted)
                 {
-                    await DeliverAsync(batch);
+                    _deliveredHere = DeliverAsync(batch).AsTask();
                 }
                 else
                 {
                     Interlocked.Increment(ref _handedOff);
-                    await _committed.Writer.WriteAsync(batch);
+                    await _committed.Writer.WriteAsync((batch, _deliveredHere));
                 }
             }
+
+            await _deliveredHere;
         }
         finally
         {
@@ -135,34 +141,16 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private async Task DeliverHandedOffAsync()
     {
-        var reader = _committed.Reader;
-        while (await reader.WaitToReadAsync())
+        await foreach (var (batch, after) in _committed.Reader.ReadAllAsync())
         {
-            // Every batch committed meanwhile, in commit order, as one delivery: one send per recipient for all.
-            var count = 0;
-            List<StoreOperation>? all = null;
-            while (reader.TryRead(out var batch))
-            {
-                count++;
-                if (all is null)
-                {
-                    all = batch;
-                }
-                else
-                {
-                    all.AddRange(batch);
-                }
-            }
-
-            if (all is not null)
-            {
-                await DeliverAsync(all);
-            }
-
-            Interlocked.Add(ref _handedOff, -count);
+            // The batch the commit loop delivered itself before handing this one over goes first.
+            await after;
+            await DeliverAsync(batch);
+            Interlocked.Decrement(ref _handedOff);
         }
     }
 
+    // Never throws: a failed delivery is logged, and the next batch is delivered all the same.
     private async ValueTask DeliverAsync(List<StoreOperation> batch)
     {
         try
