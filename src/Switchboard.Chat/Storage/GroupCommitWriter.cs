@@ -17,9 +17,8 @@ internal interface IStoreCommitter
 /// The single writer of a store. Operations queue in a bounded channel; the writer takes everything queued
 /// (up to <see cref="MaxBatchSize"/>), commits it in ONE transaction (one fsync), and only then hands the batch
 /// to the store's delivery, in commit order. While a commit is on disk, the next batch gathers by itself, so the
-/// cost of a commit is shared by every message that arrived during it. When operations are already waiting for
-/// the next commit, the committed batch goes to the delivery task, so that commit starts at once and its fsync
-/// overlaps the fan-out; when nothing waits, the commit loop delivers the batch itself, without a thread hop.
+/// cost of a commit is shared by every message that arrived during it. Delivery runs on its own task, one batch
+/// behind: the next commit starts while the previous batch is still being fanned out.
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -33,15 +32,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Func<IReadOnlyList<StoreOperation>, ValueTask> _deliver;
     private readonly ILogger _logger;
     private readonly Channel<StoreOperation> _queue;
-    private readonly Channel<(List<StoreOperation> Batch, Task After)> _committed;
+    private readonly Channel<List<StoreOperation>> _committed;
     private readonly Task _loop;
     private readonly Task _delivery;
     private readonly ChatMetrics? _metrics;
-    // Batches handed to the delivery task and not yet delivered; 0 means it is idle and the commit loop may deliver.
-    private int _handedOff;
-
-    // The last delivery the commit loop made itself (complete unless it is awaiting, e.g. a cluster's feed).
-    private Task _deliveredHere = Task.CompletedTask;
     private long _batches;
     private long _operations;
 
@@ -57,9 +51,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _deliver = deliver;
         _logger = logger;
         _queue = Channel.CreateBounded<StoreOperation>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _committed = Channel.CreateBounded<(List<StoreOperation> Batch, Task After)>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        // Synchronous continuations: when the delivery task is idle it resumes on the commit loop's thread, inside
+        // the write, so a committed batch reaches its recipients without a wake-up on the thread pool (at window 2
+        // the fan-out rate is bounded by that latency); while delivery is busy, batches wait here as before.
+        _committed = Channel.CreateBounded<List<StoreOperation>>(new BoundedChannelOptions(DeliveryBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
         _loop = Task.Run(RunAsync);
-        _delivery = Task.Run(DeliverHandedOffAsync);
+        _delivery = Task.Run(DeliverAsync);
         metrics?.Attach(this);
     }
 
@@ -110,28 +107,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     batch.Add(operation);
                 }
 
-                if (!Commit(batch))
+                if (Commit(batch))
                 {
-                    continue;
-                }
-
-                // At window 2 the fan-out rate is the inverse of commit-to-delivery latency. With operations
-                // waiting, delivering here would hold their commit (and its fsync) back by the whole fan-out: hand
-                // the batch over and commit. With none waiting, and nothing earlier still being delivered (commit
-                // order), a hand-over would only add a thread wake-up: deliver here, up to the delivery's first
-                // await (a cluster store waits for its feed there), as the delivery task would.
-                if (reader.Count == 0 && Volatile.Read(ref _handedOff) == 0 && _deliveredHere.IsCompleted)
-                {
-                    _deliveredHere = DeliverAsync(batch).AsTask();
-                }
-                else
-                {
-                    Interlocked.Increment(ref _handedOff);
-                    await _committed.Writer.WriteAsync((batch, _deliveredHere));
+                    // Delivered in commit order by the single delivery task.
+                    await _committed.Writer.WriteAsync(batch);
                 }
             }
-
-            await _deliveredHere;
         }
         finally
         {
@@ -139,27 +120,18 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task DeliverHandedOffAsync()
+    private async Task DeliverAsync()
     {
-        await foreach (var (batch, after) in _committed.Reader.ReadAllAsync())
+        await foreach (var batch in _committed.Reader.ReadAllAsync())
         {
-            // The batch the commit loop delivered itself before handing this one over goes first.
-            await after;
-            await DeliverAsync(batch);
-            Interlocked.Decrement(ref _handedOff);
-        }
-    }
-
-    // Never throws: a failed delivery is logged, and the next batch is delivered all the same.
-    private async ValueTask DeliverAsync(List<StoreOperation> batch)
-    {
-        try
-        {
-            await _deliver(batch);
-        }
-        catch (Exception ex)
-        {
-            StoreLog.DeliveryFailed(_logger, ex);
+            try
+            {
+                await _deliver(batch);
+            }
+            catch (Exception ex)
+            {
+                StoreLog.DeliveryFailed(_logger, ex);
+            }
         }
     }
 

@@ -5,14 +5,13 @@ using Switchboard.Chat.Storage;
 namespace Switchboard.Chat.Tests.Storage;
 
 /// <summary>
-/// The writer delivers a committed batch either on its commit loop (nothing waiting) or on its delivery task
-/// (operations waiting for the next commit); whichever path each batch takes, and even when a delivery awaits
-/// (as a cluster store's does), batches reach delivery once each, in commit order.
+/// Committed batches reach delivery once each and in commit order, while commits go on, and even when a delivery
+/// awaits (as a cluster store's does, for its feed) and the next batch is committed meanwhile.
 /// </summary>
 public sealed class GroupCommitDeliveryOrderTests
 {
     [Fact]
-    public async Task Batches_are_delivered_in_commit_order_whether_delivered_on_the_commit_loop_or_handed_over()
+    public async Task Batches_are_delivered_in_commit_order_even_when_a_delivery_awaits()
     {
         const int Writers = 8;
         const int PerWriter = 300;
@@ -50,7 +49,7 @@ public sealed class GroupCommitDeliveryOrderTests
                     completions.Add(operation.Completion);
                     if (i % 50 == 0)
                     {
-                        // Now and then the queue runs dry, so that some batches find nothing waiting behind them.
+                        // Now and then the queue runs dry, so that commits come both back to back and one at a time.
                         await operation.Completion.WaitAsync(TimeSpan.FromSeconds(30));
                     }
                 }
