@@ -23,7 +23,7 @@ trap cleanup EXIT
 start_server() { # binary port
     if [ "$MODE" = serve ]; then
         env SWITCHBOARD_Chat__RateLimitPerSecond=1000000 SWITCHBOARD_Chat__RateLimitBurst=1000000 \
-            SWITCHBOARD_Chat__MaxConnectionsPerAddress=10000 SWITCHBOARD_Chat__FloodDisconnectAfter=1000000 $EXTRA_ENV \
+            SWITCHBOARD_Chat__MaxConnectionsPerAddress=10000 SWITCHBOARD_Chat__FloodDisconnectAfter=1000000 SWITCHBOARD_Chat__StorageQuotaPerNick=0 SWITCHBOARD_Chat__StorageQuotaPerAddress=0 $EXTRA_ENV \
             "$1" serve --port "$2" --no-web --data "$DATA/$2" > "$DATA/server-$2.log" 2>&1 &
     else
         env $EXTRA_ENV "$1" listen --mode echo --port "$2" --max-conns 20000 > "$DATA/server-$2.log" 2>&1 &

@@ -254,10 +254,10 @@ fi
 
 if "$SB" --help | grep -qE '^ +serve( |$)'; then
     log "fanout: switchboard serve (persistence on), rate limits lifted for the load generator"
-    # The chat server's per-connection flood limit (25 lines/s) and per-address limit (64) would refuse
+    # The chat server's per-connection flood limit (25 lines/s), per-address limit (64) and storage quota would refuse
     # a load test from one address; they are raised here and nothing else is changed.
     start chat-server "$P_CHAT" env SWITCHBOARD_Chat__RateLimitPerSecond=1000000 SWITCHBOARD_Chat__RateLimitBurst=1000000 \
-        SWITCHBOARD_Chat__MaxConnectionsPerAddress=10000 SWITCHBOARD_Chat__FloodDisconnectAfter=1000000 \
+        SWITCHBOARD_Chat__MaxConnectionsPerAddress=10000 SWITCHBOARD_Chat__FloodDisconnectAfter=1000000 SWITCHBOARD_Chat__StorageQuotaPerNick=0 SWITCHBOARD_Chat__StorageQuotaPerAddress=0 \
         "$SB" serve --port "$P_CHAT" --data "$OUT/chat-data"
     # The target fixes 100 clients and 10 senders; the window is ours: 2 lines per sender not yet delivered
     # everywhere (20 in the room) keeps queues short. The wider window shows the throughput/latency trade.

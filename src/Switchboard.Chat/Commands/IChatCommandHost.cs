@@ -25,7 +25,8 @@ internal interface IChatCommandHost
     Task<string?> FindNickAsync(string nick, CancellationToken cancellationToken);
 
     /// <summary>Queues a message for the group commit; the returned task completes when it is committed and delivered.</summary>
-    Task<Task<ChatMessage>> PostAsync(ChatMessageKind kind, string? room, string sender, string? target, string text, CancellationToken cancellationToken);
+    /// <exception cref="Storage.StorageQuotaExceededException">The sender (its nick or <paramref name="address"/>) is over the storage quota.</exception>
+    Task<Task<ChatMessage>> PostAsync(ChatMessageKind kind, string? room, string sender, IPAddress? address, string? target, string text, CancellationToken cancellationToken);
 
     /// <summary>Where the last <paramref name="count"/> messages of a room are, after everything queued before has committed.</summary>
     Task<Storage.HistoryWindow> FindHistoryAsync(string room, int count, CancellationToken cancellationToken);

@@ -54,8 +54,18 @@ internal static class MessageCommands
     private static async ValueTask Post(CommandContext c, ChatMessageKind kind, string? room, string? target, string text)
     {
         // Not awaiting the commit lets one connection's lines share a group commit; the writer delivers them.
-        var committed = await c.Server.PostAsync(kind, room, c.Session.Nick, target, text, c.CancellationToken);
         var session = c.Session;
+        Task<ChatMessage> committed;
+        try
+        {
+            committed = await c.Server.PostAsync(kind, room, session.Nick, session.Address, target, text, c.CancellationToken);
+        }
+        catch (Storage.StorageQuotaExceededException ex)
+        {
+            await c.ErrorAsync("quota", ex.Message);
+            return;
+        }
+
         _ = committed.ContinueWith(
             t => session.TrySendLine(t.Exception?.InnerException is Storage.StoreUnavailableException
                 ? session.Format.Error("store-unavailable", "the chat database is unavailable: your line was not stored or delivered; try again shortly")

@@ -62,6 +62,6 @@ internal static class OperatorCommands
             return;
         }
 
-        await c.Server.PostAsync(ChatMessageKind.Announce, null, c.Session.Nick, null, c.Arguments, c.CancellationToken);
+        await c.Server.PostAsync(ChatMessageKind.Announce, null, c.Session.Nick, c.Session.Address, null, c.Arguments, c.CancellationToken);
     }
 }

@@ -57,7 +57,7 @@ public sealed partial class ChatServer : IAsyncDisposable
         _sessions = new SessionDirectory(store, nick => _moderation!.IsBanned("nick", nick));
         _moderation = new Moderation(_sessions, store, nodeName, _logger);
         _rooms = new RoomService(new RoomRegistry(options.MaxRooms, options.MaxRoomsPerAddressPerMinute), options, _events, store, nodeName, _logger);
-        _delivery = new MessageDelivery(_sessions, _rooms.Registry, _events, store);
+        _delivery = new MessageDelivery(_sessions, _rooms.Registry, _events, store, new StorageQuota(options));
         _commandSurface = new CommandSurface(options, _logger, store, _sessions, _rooms, _delivery, _moderation);
         _metrics = new ChatMetrics(this);
         // One table for both ways in: its /oper gate counts failures per address whichever way they come.
@@ -223,11 +223,11 @@ public sealed partial class ChatServer : IAsyncDisposable
         o.Connection = new ConnectionOptions
         {
             MaxOutboundBufferSize = Options.MaxOutboundBufferSize,
-            // The chat keeps its one limit: a session past it is dropped by the next line sent to it. The library's
-            // soft/hard policy (8/32 MiB by default) would let 10,000 sessions queue 320 GiB; it can be adopted once a
-            // global outbound budget bounds the sum (issue 13).
-            SlowConsumerSoftLimit = Options.MaxOutboundBufferSize,
-            SlowConsumerHardLimit = Options.MaxOutboundBufferSize,
+            // listen's slow-consumer policy (a burst may queue past the soft limit for a while); OutboundBudget bounds
+            // the sum over all sessions, which these alone would let reach MaxConnections x HardLimit.
+            SlowConsumerSoftLimit = Options.SoftLimit,
+            SlowConsumerSoftLimitTime = Options.SoftLimitTime,
+            SlowConsumerHardLimit = Options.HardLimit,
             Backpressure = BackpressureMode.Wait,
             KeepAlive = TimeSpan.FromMinutes(1),
         };

@@ -76,6 +76,21 @@ public sealed class ChatServerOptions
     /// <summary>Lines a connection may send in one burst: 50.</summary>
     public int RateLimitBurst { get; set; } = 50;
 
+    /// <summary>
+    /// Bytes one nick may have stored (said, acted, sent privately; from a chat connection or the web page) per
+    /// minute: 256 KiB. Each message counts its text's UTF-8 bytes plus 64 for its row; the allowance refills
+    /// continuously, so a minute's worth may go at once. Past it, <c>ERR quota</c> and the line is neither stored nor
+    /// delivered. Look-alike nicks share one allowance. 0 turns it off.
+    /// </summary>
+    public int StorageQuotaPerNick { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Bytes one IP address (an IPv6 /64) may have stored per minute, over all its nicks: 1 MiB, so changing nick or
+    /// opening more connections does not buy more. Unix-socket clients and web posts count per nick only. Counted
+    /// per node. 0 turns it off.
+    /// </summary>
+    public int StorageQuotaPerAddress { get; set; } = 1024 * 1024;
+
     /// <summary>Dropped lines in a row after which a flooding connection is closed: 100.</summary>
     public int FloodDisconnectAfter { get; set; } = 100;
 
@@ -99,17 +114,35 @@ public sealed class ChatServerOptions
     public TimeSpan LineTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Output queued for one connection beyond which it counts as not reading: 1 MiB. Messages to such a connection
-    /// are not waited for; the connection is dropped, so it never delays anyone else.
+    /// Output queued for one connection beyond which a reply to its own command (<c>/history</c>, a join replay,
+    /// <c>/who</c>) waits for it to read: 1 MiB (see <see cref="ReplyTimeout"/>). Messages from others never wait;
+    /// they follow the slow-consumer limits <see cref="SoftLimit"/> and <see cref="HardLimit"/>.
     /// </summary>
     public int MaxOutboundBufferSize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Slow consumers, soft limit: 8 MiB, as <c>switchboard listen --soft-limit</c>. A connection whose queued output
+    /// stays at or past it for <see cref="SoftLimitTime"/> is dropped as not reading, so a reader that lags during a
+    /// burst (a paste, a busy machine) is kept and one that does not read is not. What all connections queue
+    /// together is bounded by <see cref="MaxOutboundTotal"/>, whatever these allow each.
+    /// </summary>
+    public int SoftLimit { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>How long a connection may stay past <see cref="SoftLimit"/> before it is dropped: 10 s.</summary>
+    public TimeSpan SoftLimitTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Slow consumers, hard limit: 32 MiB, as <c>switchboard listen --hard-limit</c>. A connection with this much
+    /// queued is dropped at once; it bounds what one connection can cost. At least <see cref="SoftLimit"/>.
+    /// </summary>
+    public int HardLimit { get; set; } = 32 * 1024 * 1024;
 
     /// <summary>
     /// Output queued for all connections together beyond which the worst offenders (connections whose output has
     /// stopped leaving for a second, largest queue first) are dropped until the total is back under three quarters
     /// of it: 256 MiB. A connection still draining is dropped for it only past twice this. Without it,
-    /// <see cref="MaxConnections"/> clients that never read could hold <see cref="MaxOutboundBufferSize"/> each
-    /// (10 GiB with the defaults). 0 turns it off.
+    /// <see cref="MaxConnections"/> clients that never read could hold <see cref="HardLimit"/> each (320 GiB with
+    /// the defaults). 0 turns it off.
     /// </summary>
     public long MaxOutboundTotal { get; set; } = 256L * 1024 * 1024;
 

@@ -40,8 +40,8 @@ internal sealed class CommandSurface(
 
     public Task<string?> FindNickAsync(string nick, CancellationToken cancellationToken) => sessions.FindAnywhereAsync(nick, cancellationToken);
 
-    public Task<Task<ChatMessage>> PostAsync(ChatMessageKind kind, string? room, string sender, string? target, string text, CancellationToken cancellationToken)
-        => delivery.EnqueueAsync(kind, room, sender, target, text, cancellationToken);
+    public Task<Task<ChatMessage>> PostAsync(ChatMessageKind kind, string? room, string sender, IPAddress? address, string? target, string text, CancellationToken cancellationToken)
+        => delivery.EnqueueAsync(kind, room, sender, target, text, address, cancellationToken);
 
     public async Task<HistoryWindow> FindHistoryAsync(string room, int count, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using Switchboard.Chat.Protocol;
 using Switchboard.Chat.Rooms;
 using Switchboard.Chat.Storage;
@@ -8,14 +9,27 @@ namespace Switchboard.Chat.Server;
 /// Messages from sender to members: queued for the store's group commit, then, once committed (by any node),
 /// handed to this node's recipients. Nothing here waits on a recipient.
 /// </summary>
-internal sealed class MessageDelivery(SessionDirectory sessions, RoomRegistry rooms, ChatEvents events, Func<IChatStore> store)
+internal sealed class MessageDelivery(SessionDirectory sessions, RoomRegistry rooms, ChatEvents events, Func<IChatStore> store, StorageQuota quota)
 {
+    /// <summary>Queues a message whose sender has no address (a web post, an announcement); see the overload with one.</summary>
+    /// <exception cref="StorageQuotaExceededException">The sender is over the quota: nothing was queued.</exception>
+    public Task<Task<ChatMessage>> EnqueueAsync(ChatMessageKind kind, string? room, string sender, string? target, string text, CancellationToken cancellationToken)
+        => EnqueueAsync(kind, room, sender, target, text, address: null, cancellationToken);
+
     /// <summary>
     /// Queues a message for the next group commit; it is delivered by <see cref="Dispatch"/> once committed.
-    /// The returned task completes at that point.
+    /// The returned task completes at that point. Everything but announcements counts against the sender's
+    /// <see cref="StorageQuota"/> (its nick, and <paramref name="address"/> when known).
     /// </summary>
-    public async Task<Task<ChatMessage>> EnqueueAsync(ChatMessageKind kind, string? room, string sender, string? target, string text, CancellationToken cancellationToken)
+    /// <exception cref="StorageQuotaExceededException">The sender is over the quota: nothing was queued.</exception>
+    public async Task<Task<ChatMessage>> EnqueueAsync(ChatMessageKind kind, string? room, string sender, string? target, string text, IPAddress? address, CancellationToken cancellationToken)
     {
+        // Checked here, where every way in (a chat line, /msg, a web post) meets, so none can bypass it.
+        if (kind != ChatMessageKind.Announce && quota.TryCharge(sender, address, text) is { } refusal)
+        {
+            throw new StorageQuotaExceededException(refusal);
+        }
+
         var operation = new AppendMessageOperation(kind, room, sender, target, text);
         await store().EnqueueAsync(operation, cancellationToken);
         return operation.Completion;

@@ -134,7 +134,18 @@ internal sealed class Moderation(SessionDirectory sessions, Func<IChatStore> sto
     private async Task AddBanAsync(string kind, string value, string? reason, string by, CancellationToken cancellationToken)
     {
         var ban = new ChatBan(kind, kind == "nick" ? value.ToLowerInvariant() : value, reason, by, DateTimeOffset.UtcNow);
-        var operation = new ActionOperation(batch => batch.SetBan(ban));
+
+        // One ban per look: a ban of aIice after one of alice replaces it, so an unban of either lifts the one row.
+        var replaced = _bans.GetValueOrDefault(Key(kind, value)) is { } old && old.Value != ban.Value ? old : null;
+        var operation = new ActionOperation(batch =>
+        {
+            if (replaced is not null)
+            {
+                batch.RemoveBan(replaced.Kind, replaced.Value);
+            }
+
+            batch.SetBan(ban);
+        });
         await store().EnqueueAsync(operation, cancellationToken);
         await operation.Completion;
         _bans[Key(kind, value)] = ban;
@@ -159,14 +170,15 @@ internal sealed class Moderation(SessionDirectory sessions, Func<IChatStore> sto
     {
         var matching = kind == "address"
             ? sessions.All.Where(s => s.Address?.ToString() == value).ToList()
-            : [.. sessions.All.Where(s => string.Equals(ChatNames.WithoutWebTag(s.Nick), value, StringComparison.OrdinalIgnoreCase))];
+            : [.. sessions.All.Where(s => NickSkeleton.Comparer.Equals(s.Nick, value))];
         foreach (var session in matching)
         {
             await KickAsync(session, by, reason ?? "banned");
         }
     }
 
-    private static string Key(string kind, string value) => kind + ":" + value.ToLowerInvariant();
+    // A nick ban is by look (NickSkeleton), as nicks are unique: a ban of alice keeps out aIice and ALICE too.
+    private static string Key(string kind, string value) => kind + ":" + (kind == "nick" ? NickSkeleton.Of(value) : value.ToLowerInvariant());
 
     private static (string Kind, string Value)? SplitKey(string key)
     {

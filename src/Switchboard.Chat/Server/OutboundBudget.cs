@@ -4,7 +4,8 @@ namespace Switchboard.Chat.Server;
 
 /// <summary>
 /// Bounds the output queued across every chat connection (<see cref="ChatServerOptions.MaxOutboundTotal"/>): the
-/// per-connection limit alone allows MaxConnections x 1 MiB, which a crowd that never reads can fill. A sweep
+/// per-connection limits alone allow MaxConnections x <see cref="ChatServerOptions.HardLimit"/> (320 GiB with the
+/// defaults), which a crowd that never reads can fill. A sweep
 /// sums the queues a few times a second; over the budget, it drops the worst offenders first (the largest queues,
 /// and of equal ones the longest behind) until the total is back under three quarters of it. A connection with
 /// less than <see cref="ChatServerOptions.OutboundBudgetFloor"/> queued is never dropped for it: a reader that

@@ -25,9 +25,14 @@ public sealed class OutboundBudgetTests(ITestOutputHelper output)
             o.MaxOutboundTotal = Budget;
             // Above what the talkers send, so only the budget drops anyone here.
             o.MaxOutboundBufferSize = 8 * 1024 * 1024;
-            // The talkers send as fast as they can; the rate limit is not what this is about.
+            // The per-connection limits as they were when this test was written (one 8 MiB drop limit).
+            o.SoftLimit = 8 * 1024 * 1024;
+            o.HardLimit = 8 * 1024 * 1024;
+            // The talkers send as fast as they can; the rate limit and the storage quota are not what this is about.
             o.RateLimitPerSecond = 1_000_000;
             o.RateLimitBurst = 1_000_000;
+            o.StorageQuotaPerNick = 0;
+            o.StorageQuotaPerAddress = 0;
             o.MaxConnectionsPerAddress = 100;
             o.JoinReplayCount = 0;
         });

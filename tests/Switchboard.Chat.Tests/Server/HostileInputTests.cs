@@ -20,6 +20,12 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         await using var server = await TestServer.StartAsync(o =>
         {
             o.MaxOutboundBufferSize = OutboundLimit;
+            // The per-connection bound this test measures: a session past it is dropped.
+            o.SoftLimit = OutboundLimit;
+            o.HardLimit = OutboundLimit;
+            // loud sends 60 KiB lines until the non-reader goes; the storage quota is not what this is about.
+            o.StorageQuotaPerNick = 0;
+            o.StorageQuotaPerAddress = 0;
             o.MaxLineLength = MaxLine;
             o.IdleTimeout = TimeSpan.FromSeconds(5);
             o.MaxConnectionsPerAddress = 64;
@@ -85,6 +91,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             // The filler is posted through the web API, which now has the chat's rate limit.
             o.RateLimitPerSecond = 1_000_000;
             o.RateLimitBurst = 1_000_000;
+            o.StorageQuotaPerNick = 0;
         });
         var text = new string('h', 1000);
         for (var i = 0; i < 3000; i++)

@@ -93,6 +93,9 @@ public sealed class BadInputTests
         { "serve", null, """{ "Chat": { "LineTimeout": "00:00:00" } }""", "Chat:LineTimeout must be more than 0" },
         { "serve", null, """{ "Chat": { "TlsPort": 99999 } }""", "--tls-port (Chat:TlsPort) must be from 0 to 65535, not 99999" },
         { "serve", null, """{ "Chat": { "MaxLineLength": -1 } }""", "Chat:MaxLineLength must be at least 1, not -1" },
+        { "serve", "SWITCHBOARD_Chat__HardLimit=1048576", null, "Chat:HardLimit (from SWITCHBOARD_Chat__HardLimit) must be at least Chat:SoftLimit (8388608 bytes), not 1048576" },
+        { "serve", null, """{ "Chat": { "SoftLimitTime": "00:00:00" } }""", "Chat:SoftLimitTime must be more than 0" },
+        { "serve", null, """{ "Chat": { "StorageQuotaPerAddress": -1 } }""", "Chat:StorageQuotaPerAddress must be at least 0, not -1" },
         { "serve", null, """{ "Chat": { "Port": 1 """, "Failed to load configuration from file" },
     };
 

@@ -47,9 +47,10 @@ internal sealed class PostgresPresence : IChatPresence, IAsyncDisposable
             {
                 BatchCommands =
                 {
-                    // A holder whose node has gone silent loses the nick now, not at the next sweep.
-                    Command("DELETE FROM presence p USING nodes n WHERE p.nick_key = $1 AND p.node = n.name AND n.heartbeat < now() - make_interval(secs => $2)", Key(nick), _timeout.TotalSeconds),
-                    Command("INSERT INTO presence(nick_key, nick, node, room) VALUES ($1, $2, $3, $4) ON CONFLICT (nick_key) DO NOTHING", Key(nick), nick, Node, room),
+                    // A holder whose node has gone silent loses the nick (or its look) now, not at the next sweep.
+                    Command("DELETE FROM presence p USING nodes n WHERE (p.nick_key = $1 OR p.skeleton = $3) AND p.node = n.name AND n.heartbeat < now() - make_interval(secs => $2)", Key(nick), _timeout.TotalSeconds, NickSkeleton.Of(nick)),
+                    // Either unique key refuses it: the same nick in another case, or one that looks the same (aIice, alice).
+                    Command("INSERT INTO presence(nick_key, nick, node, room, skeleton) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", Key(nick), nick, Node, room, NickSkeleton.Of(nick)),
                 },
             };
             await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -68,8 +69,10 @@ internal sealed class PostgresPresence : IChatPresence, IAsyncDisposable
 
     public Task<PresenceEntry?> FindAsync(string nick, CancellationToken cancellationToken) => Guard(async () =>
     {
-        await using var command = _dataSource.CreateCommand("SELECT nick, node, room FROM presence WHERE nick_key = $1");
+        // By look as well, as this node's own sessions are found: /msg aIice reaches alice, the one who holds that look.
+        await using var command = _dataSource.CreateCommand("SELECT nick, node, room FROM presence WHERE nick_key = $1 OR skeleton = $2 ORDER BY nick_key = $1 DESC LIMIT 1");
         command.Parameters.Add(new NpgsqlParameter { Value = Key(nick) });
+        command.Parameters.Add(new NpgsqlParameter { Value = NickSkeleton.Of(nick) });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new PresenceEntry(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
@@ -176,9 +179,9 @@ internal sealed class PostgresPresence : IChatPresence, IAsyncDisposable
         // A nick someone else took while this node was cut off stays theirs.
         foreach (var (nick, room) in users)
         {
-            await using var claim = new NpgsqlCommand("INSERT INTO presence(nick_key, nick, node, room) VALUES ($1, $2, $3, $4) ON CONFLICT (nick_key) DO NOTHING", connection)
+            await using var claim = new NpgsqlCommand("INSERT INTO presence(nick_key, nick, node, room, skeleton) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", connection)
             {
-                Parameters = { new() { Value = Key(nick) }, new() { Value = nick }, new() { Value = Node }, new() { Value = (object?)room ?? DBNull.Value } },
+                Parameters = { new() { Value = Key(nick) }, new() { Value = nick }, new() { Value = Node }, new() { Value = (object?)room ?? DBNull.Value }, new() { Value = NickSkeleton.Of(nick) } },
             };
             await claim.ExecuteNonQueryAsync(_stop.Token);
         }

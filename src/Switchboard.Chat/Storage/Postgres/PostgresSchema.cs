@@ -9,7 +9,7 @@ namespace Switchboard.Chat.Storage.Postgres;
 internal static class PostgresSchema
 {
     /// <summary>The version this build writes; a newer database is refused rather than misread.</summary>
-    public const int Current = 1;
+    public const int Current = 2;
 
     /// <summary>The advisory lock key every node takes to commit messages: holding it while ids are drawn from
     /// the sequence makes commit order equal id order across nodes, so "read after my last id" misses nothing.</summary>
@@ -54,6 +54,13 @@ internal static class PostgresSchema
             room text);
         CREATE INDEX presence_room ON presence(room);
         CREATE INDEX presence_node ON presence(node);
+        """,
+
+        // 1 -> 2: nicks unique by look across nodes (NickSkeleton), not only by case. Rows written by a node of the
+        // old version have no skeleton (NULL, which a unique index never compares) until that node restarts.
+        """
+        ALTER TABLE presence ADD COLUMN skeleton text;
+        CREATE UNIQUE INDEX presence_skeleton ON presence(skeleton);
         """,
     ];
 

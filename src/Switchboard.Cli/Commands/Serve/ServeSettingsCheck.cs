@@ -173,6 +173,11 @@ internal static class ServeSettingsCheck
         AtLeast(o.MaxConnections, 1, nameof(o.MaxConnections));
         AtLeast(o.MaxConnectionsPerAddress, 1, nameof(o.MaxConnectionsPerAddress));
         AtLeast(o.MaxOutboundBufferSize, 1, nameof(o.MaxOutboundBufferSize));
+        AtLeast(o.SoftLimit, 1, nameof(o.SoftLimit));
+        Require(o.HardLimit >= o.SoftLimit, $"{Name(nameof(o.HardLimit))} must be at least {Name(nameof(o.SoftLimit))} ({o.SoftLimit} bytes), not {o.HardLimit}");
+        Require(o.SoftLimitTime > TimeSpan.Zero, $"{Name(nameof(o.SoftLimitTime))} must be more than 0");
+        AtLeast(o.StorageQuotaPerNick, 0, nameof(o.StorageQuotaPerNick));
+        AtLeast(o.StorageQuotaPerAddress, 0, nameof(o.StorageQuotaPerAddress));
         AtLeast(o.JoinReplayCount, 0, nameof(o.JoinReplayCount));
         AtLeast(o.JoinNoticeLimit, 0, nameof(o.JoinNoticeLimit));
         AtLeast(o.OutboundBudgetFloor, 0, nameof(o.OutboundBudgetFloor));

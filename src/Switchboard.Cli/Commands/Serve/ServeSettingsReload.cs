@@ -24,6 +24,8 @@ internal static class ServeSettingsReload
         new(nameof(ChatServerOptions.LineTimeout), o => o.LineTimeout, (o, v) => o.LineTimeout = (TimeSpan)v!),
         new(nameof(ChatServerOptions.JoinReplayCount), o => o.JoinReplayCount, (o, v) => o.JoinReplayCount = (int)v!),
         new(nameof(ChatServerOptions.MaxHistory), o => o.MaxHistory, (o, v) => o.MaxHistory = (int)v!),
+        new(nameof(ChatServerOptions.StorageQuotaPerNick), o => o.StorageQuotaPerNick, (o, v) => o.StorageQuotaPerNick = (int)v!),
+        new(nameof(ChatServerOptions.StorageQuotaPerAddress), o => o.StorageQuotaPerAddress, (o, v) => o.StorageQuotaPerAddress = (int)v!),
     ];
 
     // Bound into listeners, the store or the rooms at start: a change is reported, and waits for a restart.
@@ -37,6 +39,9 @@ internal static class ServeSettingsReload
         new(nameof(ChatServerOptions.MaxConnections), o => o.MaxConnections, null),
         new(nameof(ChatServerOptions.MaxLineLength), o => o.MaxLineLength, null),
         new(nameof(ChatServerOptions.MaxOutboundBufferSize), o => o.MaxOutboundBufferSize, null),
+        new(nameof(ChatServerOptions.SoftLimit), o => o.SoftLimit, null),
+        new(nameof(ChatServerOptions.SoftLimitTime), o => o.SoftLimitTime, null),
+        new(nameof(ChatServerOptions.HardLimit), o => o.HardLimit, null),
         new(nameof(ChatServerOptions.MaxRooms), o => o.MaxRooms, null),
         new(nameof(ChatServerOptions.Durability), o => o.Durability, null),
     ];
