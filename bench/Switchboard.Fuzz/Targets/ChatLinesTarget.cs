@@ -1,0 +1,361 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Switchboard.Chat;
+using Switchboard.Fuzz.Engine;
+
+namespace Switchboard.Fuzz.Targets;
+
+/// <summary>
+/// Chat command lines (text and JSON mode) against a real in-process chat server on 127.0.0.1, port 0, over a few
+/// TCP connections: generated commands with hostile arguments (numbers at their limits, ids, room and nick names,
+/// invalid UTF-8, NUL, over-long lines). Nothing may make a handler fail (the listener logs that as an error), no
+/// connection may close but for a reason the input gave (/quit, a kick or ban, a line over the limit), and after the
+/// run a fresh client still gets a welcome and a pong.
+/// </summary>
+internal sealed class ChatLinesTarget : IFuzzTarget
+{
+    private const int Connections = 4;
+    private const int Batch = 32;
+    private const string Secret = "fuzz-operator-secret";
+
+    private static readonly string[] s_commands =
+        ["say", "me", "msg", "history", "join", "part", "rooms", "who", "topic", "kick", "ban", "unban", "announce", "nick", "mode", "oper", "ping", "quit", "help", "HISTORY", "Join", "nosuch", ""];
+
+    private static readonly string[] s_numbers =
+        ["0", "1", "-1", "10000", "10001", "2147483647", "2147483648", "-2147483648", "9223372036854775807", "9223372036854775808", "1e3", "0x10", " 5", "\u0661\u0662", "NaN", "+3", "00000000000000000000001"];
+
+    private readonly ErrorLog _errors = new();
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "switchboard-fuzz-" + Guid.NewGuid().ToString("N"));
+    private ChatServer? _server;
+    private int _port;
+    private readonly Peer?[] _peers = new Peer?[Connections];
+    private readonly List<byte>[] _pending = [.. Enumerable.Range(0, Connections).Select(_ => new List<byte>())];
+    private readonly int[] _excused = new int[Connections];
+    private long _cases;
+    private int _maxLine;
+
+    public string Name => "chat-lines";
+
+    public string Summary => "chat server command lines over TCP (text and /mode json), a real ChatServer in-process";
+
+    public void Run(Rng rng, FuzzCase current)
+    {
+        Start();
+        var k = (int)(_cases++ % Connections);
+        var line = Line(rng);
+        var pending = _pending[k];
+        pending.AddRange(line);
+        current.Input = [.. pending];
+        current.Settings = $"connection {k}, the lines sent on it since the last check";
+        var text = Encoding.UTF8.GetString(line);
+        if (text.Contains("/quit", StringComparison.OrdinalIgnoreCase) || text.Contains("/kick", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("/ban", StringComparison.OrdinalIgnoreCase) || line.Length > _maxLine)
+        {
+            // Any connection may be the one kicked or banned; /quit and an over-long line end their own. The close
+            // may be seen a check or two later.
+            Array.Fill(_excused, 3);
+        }
+
+        if (pending.Count < Batch * 24 && _cases % Batch != 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < Connections; i++)
+        {
+            Flush(i, current);
+        }
+
+        _errors.ThrowIfAny();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (_server is not null)
+            {
+                foreach (var peer in _peers)
+                {
+                    peer?.Dispose();
+                }
+
+                Check();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                _server.StopAsync(timeout.Token).GetAwaiter().GetResult();
+                _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                _errors.ThrowIfAny();
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(_data, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>After the run the server must still serve a newcomer: a welcome, then a pong.</summary>
+    private void Check()
+    {
+        using var peer = new Peer(_port);
+        peer.Send("/ping\n"u8.ToArray());
+        if (!peer.WaitFor("pong", TimeSpan.FromSeconds(30)))
+        {
+            throw new FuzzFailure($"after the run a new client got no pong; it received:\n{peer.Received}");
+        }
+    }
+
+    private void Start()
+    {
+        if (_server is not null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(_data);
+        var options = new ChatServerOptions
+        {
+            Host = "127.0.0.1",
+            Port = 0,
+            DataDirectory = _data,
+            Durability = StoreDurability.Normal,
+            OperatorSecret = Secret,
+            // The fuzzer is one address sending as fast as it can: the limits that would stop it are not what is tested here.
+            RateLimitPerSecond = 1e9,
+            RateLimitBurst = int.MaxValue,
+            MaxInvalidLines = int.MaxValue,
+            LineTimeout = TimeSpan.FromMinutes(10),
+        };
+        _maxLine = options.MaxLineLength;
+        _server = new ChatServer(options, LoggerFactory.Create(b => b.AddProvider(_errors).SetMinimumLevel(LogLevel.Error)));
+        _server.StartAsync().GetAwaiter().GetResult();
+        _port = ((IPEndPoint)_server.Listeners[0].BoundEndPoint).Port;
+    }
+
+    private void Flush(int k, FuzzCase current)
+    {
+        var peer = _peers[k] ??= new Peer(_port);
+        if (_pending[k].Count > 0)
+        {
+            peer.Send([.. _pending[k]]);
+            _pending[k].Clear();
+        }
+
+        if (peer.Closed)
+        {
+            if (_excused[k] == 0)
+            {
+                throw new FuzzFailure($"the server closed connection {k} with no reason in the input; it last received:\n{peer.Tail}");
+            }
+
+            peer.Dispose();
+            _peers[k] = null;
+        }
+
+        _excused[k] = Math.Max(0, _excused[k] - 1);
+    }
+
+    private byte[] Line(Rng rng)
+    {
+        var builder = new StringBuilder();
+        switch (rng.Below(10))
+        {
+            case 0:
+                builder.Append(Text.Valid(rng, 60));
+                break;
+            case 1:
+                builder.Append("//").Append(Text.Valid(rng, 20));
+                break;
+            default:
+                var name = rng.Pick(s_commands);
+                builder.Append('/').Append(name);
+                for (var i = rng.Below(4); i > 0; i--)
+                {
+                    builder.Append(rng.Pick<string>([" ", " ", "  ", "\t"])).Append(Argument(rng, name));
+                }
+
+                break;
+        }
+
+        var text = builder.ToString().Replace("\n", " ", StringComparison.Ordinal);
+        if (IsLoopbackBan(text))
+        {
+            text = "/ping";
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text).ToList();
+        if (rng.Chance(10))
+        {
+            bytes = [.. Mutator.Mutate(rng, [.. bytes], Mutator.Boundaries(_maxLine))];
+            bytes.RemoveAll(b => b == (byte)'\n');
+        }
+
+        if (rng.Chance(1))
+        {
+            bytes.AddRange(Enumerable.Repeat((byte)'y', rng.Pick<int>([_maxLine - bytes.Count - 1, _maxLine - bytes.Count, _maxLine - bytes.Count + 1, _maxLine * 2])));
+        }
+
+        if (IsLoopbackBan(Encoding.UTF8.GetString([.. bytes])))
+        {
+            bytes = [.. "/ping"u8];
+        }
+
+        bytes.AddRange(rng.Chance(30) ? "\r\n"u8 : "\n"u8);
+        return [.. bytes];
+    }
+
+    // Banning 127.0.0.1 would lock the fuzzer out of its own server: a real outcome, but the end of the run.
+    private static bool IsLoopbackBan(string line)
+        => line.Contains("ban", StringComparison.OrdinalIgnoreCase) && (line.Contains("127.", StringComparison.Ordinal) || line.Contains("::", StringComparison.Ordinal) || line.Contains("localhost", StringComparison.OrdinalIgnoreCase));
+
+    private static string Argument(Rng rng, string command) => rng.Below(8) switch
+    {
+        0 => rng.Pick(s_numbers),
+        1 => "since=" + rng.Pick(s_numbers),
+        2 => "#" + Text.Valid(rng, 12),
+        3 => command.Equals("oper", StringComparison.OrdinalIgnoreCase) && rng.Chance(50) ? Secret : Text.Valid(rng, 8),
+        4 => rng.Pick<string>(["guest1", "guest2", "lobby", "text", "json", "JSON", "aIice", "alice", "10.0.0.1", "*", "-", "@web"]),
+        5 => new string('n', rng.Pick<int>([31, 32, 33, 64, 300])),
+        _ => Text.Valid(rng, 30),
+    };
+
+    /// <summary>One raw TCP client: writes what it is given, and a background read keeps the last lines and notices the close.</summary>
+    private sealed class Peer : IDisposable
+    {
+        private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        private readonly StringBuilder _received = new();
+        private readonly Task _reading;
+
+        public Peer(int port)
+        {
+            _socket.Connect(IPAddress.Loopback, port);
+            _reading = Task.Run(ReadAsync);
+        }
+
+        public bool Closed { get; private set; }
+
+        public string Received
+        {
+            get
+            {
+                lock (_received)
+                {
+                    return _received.ToString();
+                }
+            }
+        }
+
+        public string Tail => Received is { Length: > 2000 } all ? all[^2000..] : Received;
+
+        public void Send(byte[] bytes)
+        {
+            try
+            {
+                _socket.Send(bytes);
+            }
+            catch (SocketException)
+            {
+                Closed = true;
+            }
+        }
+
+        public bool WaitFor(string text, TimeSpan timeout)
+        {
+            var until = DateTime.UtcNow + timeout;
+            while (DateTime.UtcNow < until)
+            {
+                if (Received.Contains(text, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                Thread.Sleep(20);
+            }
+
+            return false;
+        }
+
+        public void Dispose()
+        {
+            _socket.Dispose();
+            _reading.Wait(TimeSpan.FromSeconds(10));
+        }
+
+        private async Task ReadAsync()
+        {
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                while (true)
+                {
+                    var n = await _socket.ReceiveAsync(buffer);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    lock (_received)
+                    {
+                        _received.Append(Encoding.UTF8.GetString(buffer, 0, n));
+                        if (_received.Length > 64 * 1024)
+                        {
+                            _received.Remove(0, _received.Length - 16 * 1024);
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+
+            Closed = true;
+        }
+    }
+
+    /// <summary>Collects what the server logs at Error or above: a handler that failed on an input.</summary>
+    private sealed class ErrorLog : ILoggerProvider, ILogger
+    {
+        private readonly List<string> _errors = [];
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Error)
+            {
+                lock (_errors)
+                {
+                    _errors.Add($"{logLevel} {eventId}: {formatter(state, exception)}{(exception is null ? "" : "\n" + exception)}");
+                }
+            }
+        }
+
+        public void ThrowIfAny()
+        {
+            lock (_errors)
+            {
+                if (_errors.Count > 0)
+                {
+                    var all = string.Join("\n", _errors);
+                    _errors.Clear();
+                    throw new FuzzFailure("the server logged an error:\n" + all);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
