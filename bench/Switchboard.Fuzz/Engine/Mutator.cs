@@ -127,10 +127,11 @@ internal static class Mutator
         {
             case 0:
                 return [];
-            case 1 when length <= 512:
+            case 1 when length <= 256:
                 return [.. Enumerable.Range(1, length - 1)];
             case 2:
-                var step = rng.Between(1, 7);
+                // Small steps, but never more than 512 chunks: the pipe work per chunk is what a run measures otherwise.
+                var step = Math.Max(rng.Between(1, 7), length / 512);
                 return [.. Enumerable.Range(1, (length - 1) / step).Select(i => i * step).Where(c => c < length)];
             default:
                 var cuts = new SortedSet<int>();

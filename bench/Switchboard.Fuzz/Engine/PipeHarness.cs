@@ -47,10 +47,10 @@ internal static class PipeHarness
                     break;
                 }
 
-                var end = next < cuts.Length ? cuts[next] : input.Length;
-                var start = next == 0 ? 0 : cuts[next - 1];
                 if (next <= cuts.Length)
                 {
+                    var end = next < cuts.Length ? cuts[next] : input.Length;
+                    var start = next == 0 ? 0 : cuts[next - 1];
                     pipe.Writer.Write(input.AsSpan(start, end - start));
                     _ = pipe.Writer.FlushAsync();
                     next++;

@@ -77,6 +77,11 @@ internal static class Runner
         File.WriteAllText(file, hex + "\n");
         output.WriteLine($"FAIL {target.Name} case {index} (seed {seed}) {current.Settings}");
         output.WriteLine($"  {failure.Message.Replace("\n", "\n  ", StringComparison.Ordinal)}");
+        if (failure.InnerException is { } inner && failure.Message.IndexOf(" at ", StringComparison.Ordinal) < 0)
+        {
+            output.WriteLine($"  {inner.GetType().Name} at:\n{inner.StackTrace}");
+        }
+
         output.WriteLine($"  input ({current.Input.Length} bytes): {(hex.Length > 512 ? hex[..512] + "..." : hex)}");
         output.WriteLine($"  full input: {file}");
         output.WriteLine($"  replay: dotnet run --project bench/Switchboard.Fuzz -c Release -- --target {target.Name} --seed {seed} --case {index}");

@@ -30,7 +30,7 @@ internal sealed class LengthPrefixTarget : FramingTarget<ReadOnlySequence<byte>>
         var messages = new List<string>();
         for (var i = rng.Below(5); i > 0; i--)
         {
-            var length = rng.Chance(3) && largest <= 65536 ? largest : rng.Below(Math.Min(largest, 200) + 1);
+            var length = rng.Chance(largest > 1024 ? 1 : 3) && largest <= 65536 ? largest : rng.Below(Math.Min(largest, 100) + 1);
             var payload = rng.Bytes(length);
             writer.WriteMessage(payload, output);
             messages.Add(Convert.ToHexString(payload));

@@ -29,7 +29,7 @@ internal sealed class LineTarget : FramingTarget<ReadOnlySequence<byte>>
         var writer = rng.Chance(50) ? LineWriter.Lf : LineWriter.Crlf;
         for (var i = rng.Below(5); i > 0; i--)
         {
-            var text = rng.Chance(3) ? new string('x', setup.Max) : Text.Valid(rng, Math.Min(setup.Max, 200));
+            var text = rng.Chance(setup.Max > 1024 ? 1 : 3) ? new string('x', setup.Max) : Text.Valid(rng, Math.Min(setup.Max, 80));
             // A LF ends the line and a final CR is taken as part of CRLF: neither can be in a line's text.
             text = text.Replace("\n", "", StringComparison.Ordinal).TrimEnd('\r');
             var bytes = Encoding.UTF8.GetBytes(text);
