@@ -91,7 +91,7 @@ internal sealed class WebSocketTarget : IFuzzTarget
         for (var i = rng.Between(1, 4); i > 0; i--)
         {
             var json = Encoding.UTF8.GetBytes($"{{\"op\":\"{rng.Pick<string>(["send", "kick", "join", "say", ""])}\",\"id\":{rng.Below(100)},\"text\":{JsonSerializer.Serialize(Text.Valid(rng, 30))}}}");
-            if (rng.Chance(2))
+            if (rng.Below(1000) < 3)
             {
                 json = new byte[rng.Pick<int>([WebSocketPeer.MaxCommandSize - 1, WebSocketPeer.MaxCommandSize, WebSocketPeer.MaxCommandSize + 1])];
             }
@@ -152,11 +152,14 @@ internal sealed class WebSocketTarget : IFuzzTarget
 
         var mask = rng.Bytes(4);
         frame.AddRange(mask);
+        var header = frame.Count;
+        var bytes = new byte[header + payload.Length];
+        frame.CopyTo(bytes);
         for (var i = 0; i < payload.Length; i++)
         {
-            frame.Add((byte)(payload[i] ^ mask[i & 3]));
+            bytes[header + i] = (byte)(payload[i] ^ mask[i & 3]);
         }
 
-        return [.. frame];
+        return bytes;
     }
 }
