@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Switchboard.Fuzz.Engine;
 using Switchboard.Fuzz.Targets;
 using Switchboard.Net.Qt.Fortune;
@@ -39,10 +40,10 @@ internal static class Program
                 var value = i + 1 < args.Length ? args[i + 1] : null;
                 switch (args[i])
                 {
-                    case "--seed": seed = ulong.Parse(Need(value, "--seed"), CultureInfo.InvariantCulture); i++; break;
-                    case "--iterations": iterations = long.Parse(Need(value, "--iterations"), CultureInfo.InvariantCulture); i++; break;
-                    case "--time": time = TimeSpan.FromSeconds(double.Parse(Need(value, "--time"), CultureInfo.InvariantCulture)); i++; break;
-                    case "--case": onlyCase = long.Parse(Need(value, "--case"), CultureInfo.InvariantCulture); i++; break;
+                    case "--seed": seed = Number<ulong>(value, "--seed"); i++; break;
+                    case "--iterations": iterations = Number<long>(value, "--iterations"); i++; break;
+                    case "--time": time = TimeSpan.FromSeconds(Number<double>(value, "--time")); i++; break;
+                    case "--case": onlyCase = Number<long>(value, "--case"); i++; break;
                     case "--target": only = Need(value, "--target").Split(','); i++; break;
                     case "--list":
                         foreach (var make in s_targets)
@@ -98,4 +99,9 @@ internal static class Program
     }
 
     private static string Need(string? value, string option) => value ?? throw new FormatException($"{option} needs a value");
+
+    private static T Number<T>(string? value, string option) where T : INumber<T>
+        => T.TryParse(Need(value, option), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && (typeof(T) == typeof(double) || T.IsInteger(number))
+            ? number
+            : throw new FormatException($"{option} takes a number, not '{value}'");
 }
