@@ -57,3 +57,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 dotnet test Switchboard.sln -c Release "$@"
+
+# The fuzzer (bench/Switchboard.Fuzz) runs for minutes by hand (docs/SECURITY.md, "Fuzzing"); CI only checks that it
+# still runs and finds nothing in a short pass: 2,000 inputs per reader, the same seed every time.
+dotnet run --project bench/Switchboard.Fuzz -c Release -- --seed 1 --iterations 2000 --time 60

@@ -77,7 +77,9 @@ internal sealed class WebSocketPeer(WebSocket socket)
                 command = null;
             }
 
-            if (command is null || command.Op.Length == 0)
+            // A JSON object without "op" (or with "op": null) deserializes with a null Op despite its "" default: the
+            // source-generated constructor sets every init property, absent ones to null.
+            if (command is null || string.IsNullOrEmpty(command.Op))
             {
                 await SendResultAsync("?", "not a command", cancellationToken);
                 continue;
