@@ -10,6 +10,7 @@ namespace Switchboard.Net;
 /// object per socket that still points at the last buffer sent; that buffer is a pooled 16 KiB segment of the send
 /// pipe, so every idle connection that ever sent kept one alive (the pool hands the same arrays around, so 5,000
 /// chat connections held ~1,300 of them: 4.3 KB per connection, a third of a chat connection's managed heap).
+/// Never disposed: a send may complete after its transport was disposed, and this must still be usable then.
 /// </summary>
 internal sealed class SendOperation : SocketAsyncEventArgs, IValueTaskSource<int>
 {

@@ -262,9 +262,9 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
             // Disposing a TLS stream whose peer vanished may try to write; the socket goes below either way.
         }
 
+        // _send is not disposed: a send still in flight (the drain loop races disposal) completes on it later. It
+        // holds nothing once a send is done, and the collector frees it with the transport.
         Socket.Dispose();
-        // A send still in flight (the drain loop races disposal) frees it when it completes.
-        _send?.Dispose();
     }
 
     private static EndPoint? TryGetEndPoint(Func<EndPoint?> read)
