@@ -40,7 +40,8 @@ internal interface IChatCommandHost
 
     Task JoinLobbyAsync(ChatSession session, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<(string Name, int Count, string? Topic)>> ListRoomsAsync(CancellationToken cancellationToken);
+    /// <summary>A page of rooms in name order, after <paramref name="after"/> (from the first when null).</summary>
+    Task<RoomPage> ListRoomsAsync(string? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>The nicks in a room on every node; null when there is no such room.</summary>
     Task<IReadOnlyList<string>?> WhoAsync(string room, CancellationToken cancellationToken);

@@ -8,11 +8,14 @@ internal static class RoomCommands
 {
     private const int WhoLineLength = 4000;
 
+    /// <summary>Rooms per reply of /rooms.</summary>
+    internal const int RoomsPageSize = 50;
+
     public static void Register(CommandTable table)
     {
         table.Add(new("join", "/join ROOM [since=ID]", "go to a room (created if new); replays recent messages, or all after ID", false, JoinAsync));
         table.Add(new("part", "/part", "leave your room, back to the lobby", false, PartAsync));
-        table.Add(new("rooms", "/rooms", "list rooms with member counts", false, RoomsAsync));
+        table.Add(new("rooms", "/rooms [ROOM]", "list rooms with member counts, 50 at a time in name order (after ROOM)", false, RoomsAsync));
         table.Add(new("who", "/who [ROOM]", "list who is in a room", false, WhoAsync));
         table.Add(new("topic", "/topic [TEXT]", "show or set your room's topic", false, TopicAsync));
     }
@@ -65,12 +68,22 @@ internal static class RoomCommands
 
     private static async ValueTask RoomsAsync(CommandContext c)
     {
-        var rooms = await c.Server.ListRoomsAsync(c.CancellationToken);
-        await c.ReplyAsync($"rooms: {rooms.Count}");
-        foreach (var (name, count, topic) in rooms)
+        string? after = null;
+        if (c.Arguments.Length > 0 && (after = ChatNames.NormalizeRoom(c.Arguments)) is null)
+        {
+            await c.ErrorAsync("bad-arguments", "usage: /rooms [ROOM] (lists the rooms whose names sort after ROOM)");
+            return;
+        }
+
+        // A page at a time, in name order: a server may hold a thousand rooms, and one /rooms should cost a page.
+        var page = await c.Server.ListRoomsAsync(after, RoomsPageSize, c.CancellationToken);
+        await c.ReplyAsync(after is null ? "rooms:" : $"rooms after #{after}:");
+        foreach (var (name, count, topic) in page.Rooms)
         {
             await c.ReplyAsync($"  #{name} ({count} {(count == 1 ? "member" : "members")}){(topic is null ? "" : " " + topic)}");
         }
+
+        await c.ReplyAsync(page.More ? $"more: /rooms {page.Rooms[^1].Name}" : "end of rooms");
     }
 
     private static async ValueTask WhoAsync(CommandContext c)

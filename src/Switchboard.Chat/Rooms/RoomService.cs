@@ -61,14 +61,14 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
                 // In a large room only the joiner hears of it (as Twitch does above 1,000 users, and auditorium
                 // modes on IRC): telling everyone makes each join cost a line per member, and a crowd joining
                 // sends every member a crowd's worth of notices. /who shows who is there.
-                var members = room.Members;
-                if (members.Length > options.JoinNoticeLimit)
+                // Count first: a snapshot of the members is built only for a room small enough to hear of it.
+                if (room.Count > options.JoinNoticeLimit)
                 {
                     session.TrySendLine(session.Format.Joined(room.Name, session.Nick, now));
                 }
                 else
                 {
-                    foreach (var member in members)
+                    foreach (var member in room.Members)
                     {
                         member.TrySendLine(member.Format.Joined(room.Name, session.Nick, now));
                     }
@@ -124,11 +124,10 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
         }
 
         var now = DateTimeOffset.UtcNow;
-        var members = room.Members;
-        if (members.Length < options.JoinNoticeLimit)
+        if (room.Count < options.JoinNoticeLimit)
         {
             // A large room hears of no parts, as it hears of no joins (see JoinAsync).
-            foreach (var member in members)
+            foreach (var member in room.Members)
             {
                 member.TrySendLine(member.Format.Parted(room.Name, session.Nick, reason, now));
             }
@@ -221,13 +220,40 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
         }
     }
 
-    /// <summary>Every room with its member count across the nodes and its topic, by name.</summary>
-    public async Task<IReadOnlyList<(string Name, int Count, string? Topic)>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of rooms in name order: up to <paramref name="limit"/> rooms whose names sort after
+    /// <paramref name="after"/> (from the first when null), with their member counts across the nodes and their
+    /// topics, and whether more follow. It costs the page: a page of this node's rooms and a page of presence's,
+    /// merged, never the whole list.
+    /// </summary>
+    public async Task<RoomPage> ListAsync(string? after, int limit, CancellationToken cancellationToken)
     {
-        // Counts come from presence (every node's users); topics and the rooms kept for them from this node.
-        var counts = await store().Presence.CountRoomsAsync(cancellationToken);
-        var local = registry.Snapshot().ToDictionary(r => r.Name, StringComparer.Ordinal);
-        return [.. local.Keys.Union(counts.Keys).Order(StringComparer.Ordinal).Select(name => (name, counts.GetValueOrDefault(name), local.GetValueOrDefault(name)?.Topic))];
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        // Counts come from presence (every node's users); topics and the rooms kept for them from this node. One more
+        // than the page from each tells whether anything follows it.
+        var counted = await store().Presence.CountRoomsAsync(after, limit + 1, cancellationToken);
+        var local = registry.Page(after, limit + 1);
+        var page = new List<(string Name, int Count, string? Topic)>(limit);
+        int c = 0, l = 0;
+        while (page.Count < limit && (c < counted.Count || l < local.Count))
+        {
+            var order = c == counted.Count ? 1 : l == local.Count ? -1 : string.CompareOrdinal(counted[c].Room, local[l].Name);
+            if (order < 0)
+            {
+                page.Add((counted[c].Room, counted[c].Count, registry.Find(counted[c].Room)?.Topic));
+                c++;
+            }
+            else
+            {
+                // A room of this node that presence did not list within the page has no users anywhere: presence
+                // listed every room with users up to the last one it returned, and the merge stops before that.
+                page.Add((local[l].Name, order == 0 ? counted[c].Count : 0, local[l].Topic));
+                c += order == 0 ? 1 : 0;
+                l++;
+            }
+        }
+
+        return new RoomPage(page, c < counted.Count || l < local.Count);
     }
 
     /// <summary>The nicks in a room on every node; null when there is no such room.</summary>
@@ -268,3 +294,6 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
         }
     }
 }
+
+/// <summary>A page of /rooms: the rooms, and whether more follow the last of them.</summary>
+internal sealed record RoomPage(IReadOnlyList<(string Name, int Count, string? Topic)> Rooms, bool More);

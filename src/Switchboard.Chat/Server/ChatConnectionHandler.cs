@@ -108,98 +108,110 @@ internal sealed class ChatConnectionHandler(
     private async Task<string> ReadLoopAsync(ChatSession session, CancellationToken shutdown)
     {
         var connection = session.Connection!;
-        using var deadline = new LineDeadline(new LineReader(options.MaxLineLength), options.LineTimeout);
+        var deadline = new LineDeadline(new LineReader(options.MaxLineLength), options.LineTimeout);
         var reader = connection.CreateReader(deadline);
-        var bucket = new TokenBucket(options.RateLimitPerSecond, options.RateLimitBurst, TimeProvider.System);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(shutdown, connection.Closed, session.Ended, deadline.Token);
-        var invalid = 0;
-        var dropped = 0;
-        var lastRateError = Environment.TickCount64 - 1000;
-        while (true)
+        // Made on the first line: most of a crowd of idle connections never sends one.
+        TokenBucket? bucket = null;
+        // The one cancellation source of the loop, with its one timer: shutdown, the connection closing, the session
+        // being ended (a kick), the idle timeout and the line deadline all cancel it.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(shutdown, connection.Closed);
+        session.AttachReadLoop(idle);
+        try
         {
-            idle.CancelAfter(options.IdleTimeout);
-            string line;
-            try
+            var invalid = 0;
+            var dropped = 0;
+            var lastRateError = Environment.TickCount64 - 1000;
+            while (true)
             {
-                var result = await reader.ReadAsync(idle.Token);
-                if (result.IsCompleted)
+                deadline.Arm(idle, options.IdleTimeout);
+                string line;
+                try
                 {
-                    return "closed by peer";
+                    var result = await reader.ReadAsync(idle.Token);
+                    if (result.IsCompleted)
+                    {
+                        return "closed by peer";
+                    }
+
+                    line = Encoding.UTF8.GetString(result.Message);
+                }
+                catch (InvalidMessageException)
+                {
+                    if (await RejectAsync(session, ++invalid, "invalid-utf8", "line dropped: it is not valid UTF-8", shutdown) is { } why)
+                    {
+                        return why;
+                    }
+
+                    continue;
+                }
+                catch (MessageTooLargeException)
+                {
+                    return await CloseForAsync(session, "line-too-long", $"line longer than {options.MaxLineLength} bytes; closing", "line too long", shutdown);
+                }
+                catch (IncompleteMessageException)
+                {
+                    return "closed by peer in the middle of a line";
+                }
+                catch (OperationCanceledException) when (session.EndReason is { } ended)
+                {
+                    return ended;
+                }
+                catch (OperationCanceledException) when (deadline.HasExpired && !shutdown.IsCancellationRequested && !connection.Closed.IsCancellationRequested)
+                {
+                    var what = reader.MessagesRead == 0 ? "no complete line" : "line not finished";
+                    return await CloseForAsync(session, "line-timeout", $"{what} within {deadline.Timeout.TotalSeconds:0.#} s; closing", "line timeout", shutdown);
+                }
+                catch (OperationCanceledException) when (!shutdown.IsCancellationRequested && !connection.Closed.IsCancellationRequested)
+                {
+                    return await CloseForAsync(session, "idle-timeout", $"nothing received for {options.IdleTimeout.TotalSeconds:0} s; closing", "idle timeout", shutdown);
+                }
+                catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
+                {
+                    return connection.CloseReason ?? "connection closed";
                 }
 
-                line = Encoding.UTF8.GetString(result.Message);
-            }
-            catch (InvalidMessageException)
-            {
-                if (await RejectAsync(session, ++invalid, "invalid-utf8", "line dropped: it is not valid UTF-8", shutdown) is { } why)
+                if (!(bucket ??= new TokenBucket(options.RateLimitPerSecond, options.RateLimitBurst, TimeProvider.System)).TryTake())
                 {
-                    return why;
+                    dropped++;
+                    metrics.RateLimited();
+                    if (dropped >= options.FloodDisconnectAfter)
+                    {
+                        return await CloseForAsync(session, "flood", $"{dropped} lines over the rate limit; closing", "flood", shutdown);
+                    }
+
+                    // One error a second is enough to explain the drops without becoming a flood of its own.
+                    if (Environment.TickCount64 - lastRateError >= 1000)
+                    {
+                        lastRateError = Environment.TickCount64;
+                        ChatServer.Log.InputRejected(logger, session.ToString(), "rate-limited");
+                        session.TrySendLine(session.Format.Error("rate-limited", $"too many lines: at most {options.RateLimitPerSecond:0.#} per second; line dropped"));
+                    }
+
+                    continue;
                 }
 
-                continue;
-            }
-            catch (MessageTooLargeException)
-            {
-                return await CloseForAsync(session, "line-too-long", $"line longer than {options.MaxLineLength} bytes; closing", "line too long", shutdown);
-            }
-            catch (IncompleteMessageException)
-            {
-                return "closed by peer in the middle of a line";
-            }
-            catch (OperationCanceledException) when (session.EndReason is { } ended)
-            {
-                return ended;
-            }
-            catch (OperationCanceledException) when (deadline.HasExpired && !shutdown.IsCancellationRequested && !connection.Closed.IsCancellationRequested)
-            {
-                var what = reader.MessagesRead == 0 ? "no complete line" : "line not finished";
-                return await CloseForAsync(session, "line-timeout", $"{what} within {deadline.Timeout.TotalSeconds:0.#} s; closing", "line timeout", shutdown);
-            }
-            catch (OperationCanceledException) when (!shutdown.IsCancellationRequested && !connection.Closed.IsCancellationRequested)
-            {
-                return await CloseForAsync(session, "idle-timeout", $"nothing received for {options.IdleTimeout.TotalSeconds:0} s; closing", "idle timeout", shutdown);
-            }
-            catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
-            {
-                return connection.CloseReason ?? "connection closed";
-            }
-
-            if (!bucket.TryTake())
-            {
-                dropped++;
-                metrics.RateLimited();
-                if (dropped >= options.FloodDisconnectAfter)
+                dropped = 0;
+                if (TextSanitizer.ContainsNul(line))
                 {
-                    return await CloseForAsync(session, "flood", $"{dropped} lines over the rate limit; closing", "flood", shutdown);
+                    if (await RejectAsync(session, ++invalid, "nul-byte", "line dropped: it contains a NUL byte", shutdown) is { } why)
+                    {
+                        return why;
+                    }
+
+                    continue;
                 }
 
-                // One error a second is enough to explain the drops without becoming a flood of its own.
-                if (Environment.TickCount64 - lastRateError >= 1000)
+                var outcome = await commands.ExecuteAsync(host, session, TextSanitizer.Clean(line), shutdown);
+                if (outcome is not null)
                 {
-                    lastRateError = Environment.TickCount64;
-                    ChatServer.Log.InputRejected(logger, session.ToString(), "rate-limited");
-                    session.TrySendLine(session.Format.Error("rate-limited", $"too many lines: at most {options.RateLimitPerSecond:0.#} per second; line dropped"));
+                    return outcome;
                 }
-
-                continue;
             }
-
-            dropped = 0;
-            if (TextSanitizer.ContainsNul(line))
-            {
-                if (await RejectAsync(session, ++invalid, "nul-byte", "line dropped: it contains a NUL byte", shutdown) is { } why)
-                {
-                    return why;
-                }
-
-                continue;
-            }
-
-            var outcome = await commands.ExecuteAsync(host, session, TextSanitizer.Clean(line), shutdown);
-            if (outcome is not null)
-            {
-                return outcome;
-            }
+        }
+        finally
+        {
+            // Before the source is disposed: a kick that comes later finds nothing to cancel.
+            session.DetachReadLoop();
         }
     }
 

@@ -126,6 +126,10 @@ public sealed partial class ChatServer : IAsyncDisposable
     /// Graceful shutdown: stops accepting, tells every client, closes the connections (flushing what is queued),
     /// then commits whatever is still queued for the store and closes it.
     /// </summary>
+    /// <param name="cancellationToken">
+    /// Cuts the graceful part short (a host whose shutdown timeout ran out): connections still open are aborted, and
+    /// the store is still flushed and closed. It never makes the stop throw.
+    /// </param>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _state, 2) == 2)

@@ -18,8 +18,10 @@ internal sealed class ChatSession
     private const int MaxQueuedDuringReplay = 10_000;
 
     private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _ended = new();
     private readonly ConnectionRegistry? _registry;
+    // The read loop's one cancellation source (see AttachReadLoop): ending the session cancels it, so a session
+    // needs no cancellation source of its own.
+    private CancellationTokenSource? _readLoop;
     private Queue<MessageLines>? _replayQueue;
     private string? _replayRoom;
     private volatile string _nick;
@@ -122,16 +124,46 @@ internal sealed class ChatSession
 
     public IChatFormat Format => ChatFormats.For(_mode);
 
-    /// <summary>Cancelled when the server ends this session (a kick or a ban), to wake its read loop.</summary>
-    public CancellationToken Ended => _ended.Token;
-
     /// <summary>Why the server ended the session, once it has.</summary>
     public string? EndReason { get; private set; }
 
+    /// <summary>Ends the session (a kick or a ban): its read loop wakes, now or as soon as it starts.</summary>
     public void End(string reason)
     {
-        EndReason ??= reason;
-        _ended.Cancel();
+        CancellationTokenSource? readLoop;
+        lock (_gate)
+        {
+            EndReason ??= reason;
+            readLoop = _readLoop;
+        }
+
+        readLoop?.Cancel();
+    }
+
+    /// <summary>
+    /// Hands the session the cancellation source its read loop waits on, which <see cref="End"/> cancels; cancelled at
+    /// once when the session was ended before its loop began. <see cref="DetachReadLoop"/> before disposing it.
+    /// </summary>
+    public void AttachReadLoop(CancellationTokenSource readLoop)
+    {
+        lock (_gate)
+        {
+            _readLoop = readLoop;
+            if (EndReason is null)
+            {
+                return;
+            }
+        }
+
+        readLoop.Cancel();
+    }
+
+    public void DetachReadLoop()
+    {
+        lock (_gate)
+        {
+            _readLoop = null;
+        }
     }
 
     public override string ToString() => Connection is { } c ? $"{c} ({_nick})" : $"#{Id} web {Peer} ({_nick})";

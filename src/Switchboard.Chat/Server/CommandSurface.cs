@@ -59,7 +59,7 @@ internal sealed class CommandSurface(
 
     public Task JoinLobbyAsync(ChatSession session, CancellationToken cancellationToken) => rooms.JoinAsync(session, rooms.Lobby, since: null, cancellationToken);
 
-    public Task<IReadOnlyList<(string Name, int Count, string? Topic)>> ListRoomsAsync(CancellationToken cancellationToken) => rooms.ListAsync(cancellationToken);
+    public Task<RoomPage> ListRoomsAsync(string? after, int limit, CancellationToken cancellationToken) => rooms.ListAsync(after, limit, cancellationToken);
 
     public Task<IReadOnlyList<string>?> WhoAsync(string room, CancellationToken cancellationToken) => rooms.WhoAsync(room, cancellationToken);
 

@@ -22,8 +22,12 @@ internal interface IChatPresence
     /// <summary>The nicks in a room, sorted case-insensitively.</summary>
     Task<IReadOnlyList<string>> ListRoomAsync(string room, CancellationToken cancellationToken);
 
-    /// <summary>Every room with at least one user, and how many.</summary>
-    Task<IReadOnlyDictionary<string, int>> CountRoomsAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Up to <paramref name="limit"/> rooms with at least one user and how many, in ordinal name order, from the first
+    /// room whose name sorts after <paramref name="after"/> (from the first room when null). A page costs the page,
+    /// not every user or room.
+    /// </summary>
+    Task<IReadOnlyList<(string Room, int Count)>> CountRoomsAsync(string? after, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>One connected user as presence knows them.</summary>

@@ -242,6 +242,10 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
     /// <see cref="ListenerOptions.ShutdownTimeout"/> for them to finish, then aborts the rest. The listener cannot
     /// listen again afterwards.
     /// </summary>
+    /// <param name="cancellationToken">
+    /// Ends the wait early (a host that will not wait any longer): the rest are aborted at once, as after the
+    /// timeout. It never makes the shutdown fail: a stop that throws would leave the caller's own clean-up undone.
+    /// </param>
     public async Task ShutdownAsync(CancellationToken cancellationToken = default)
     {
         await _transitions.WaitAsync(CancellationToken.None);
@@ -276,7 +280,7 @@ public sealed partial class SwitchboardListener : IAsyncDisposable
         {
             await _drained.Task.WaitAsync(_options.ShutdownTimeout, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             foreach (var connection in Connections.Snapshot())
             {

@@ -23,6 +23,8 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
     private SslStream? _tls;
     private TaskCompletionSource? _sendGate;
     private List<ArraySegment<byte>>? _gather;
+    // Created on the first send; it forgets each buffer once sent (see SendOperation), unlike the socket's own.
+    private SendOperation? _send;
     private string? _abortReason;
     private int _disposed;
     private bool _sendShutDown;
@@ -142,7 +144,7 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
         int sent;
         try
         {
-            sent = await Socket.SendAsync(gather, SocketFlags.None);
+            sent = await (_send ??= new SendOperation()).SendAsync(Socket, gather);
         }
         finally
         {
@@ -167,7 +169,7 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
     {
         while (!data.IsEmpty)
         {
-            var sent = await Socket.SendAsync(data, SocketFlags.None);
+            var sent = await (_send ??= new SendOperation()).SendAsync(Socket, data);
             data = data[sent..];
         }
     }
@@ -260,6 +262,8 @@ internal sealed class SocketTransport : ISendTarget, IAsyncDisposable
             // Disposing a TLS stream whose peer vanished may try to write; the socket goes below either way.
         }
 
+        // _send is not disposed: a send still in flight (the drain loop races disposal) completes on it later. It
+        // holds nothing once a send is done, and the collector frees it with the transport.
         Socket.Dispose();
     }
 

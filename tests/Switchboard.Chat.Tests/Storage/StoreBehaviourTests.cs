@@ -83,13 +83,19 @@ public abstract class StoreBehaviourTests
         Assert.True(await presence.TryClaimAsync("carol", "den", CancellationToken.None));
 
         Assert.Equal(["Alice", "bob"], await presence.ListRoomAsync("lobby", CancellationToken.None));
-        var rooms = await presence.CountRoomsAsync(CancellationToken.None);
-        Assert.Equal(2, rooms["lobby"]);
-        Assert.Equal(1, rooms["den"]);
+        var rooms = await presence.CountRoomsAsync(null, 10, CancellationToken.None);
+        Assert.Equal([("den", 1), ("lobby", 2)], rooms);
+        // Paged in ordinal name order: a page after a name, and a page cut at its limit.
+        Assert.Equal([("lobby", 2)], await presence.CountRoomsAsync("den", 10, CancellationToken.None));
+        Assert.Equal([("lobby", 2)], await presence.CountRoomsAsync("dzz", 10, CancellationToken.None));
+        Assert.Equal([("den", 1)], await presence.CountRoomsAsync(null, 1, CancellationToken.None));
+        Assert.Empty(await presence.CountRoomsAsync("lobby", 10, CancellationToken.None));
         Assert.Equal("Alice", (await presence.FindAsync("ALICE", CancellationToken.None))?.Nick);
 
         await presence.ReleaseAsync("alice", CancellationToken.None);
         Assert.Null(await presence.FindAsync("alice", CancellationToken.None));
+        await presence.SetRoomAsync("carol", "lobby", CancellationToken.None);
+        Assert.Equal([("lobby", 2)], await presence.CountRoomsAsync(null, 10, CancellationToken.None));
         Assert.True(await presence.TryClaimAsync("alice", null, CancellationToken.None));
     }
 

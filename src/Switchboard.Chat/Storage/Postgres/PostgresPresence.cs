@@ -93,14 +93,19 @@ internal sealed class PostgresPresence : IChatPresence, IAsyncDisposable
         return nicks;
     });
 
-    public Task<IReadOnlyDictionary<string, int>> CountRoomsAsync(CancellationToken cancellationToken) => Guard<IReadOnlyDictionary<string, int>>(async () =>
+    public Task<IReadOnlyList<(string Room, int Count)>> CountRoomsAsync(string? after, int limit, CancellationToken cancellationToken) => Guard<IReadOnlyList<(string Room, int Count)>>(async () =>
     {
-        await using var command = _dataSource.CreateCommand("SELECT room, count(*) FROM presence WHERE room IS NOT NULL GROUP BY room");
+        // COLLATE "C": byte order, the same as the ordinal order the node merges its own rooms in (room names are ASCII).
+        await using var command = _dataSource.CreateCommand(
+            "SELECT room, count(*) FROM presence WHERE room IS NOT NULL AND ($1::text IS NULL OR room COLLATE \"C\" > $1) " +
+            "GROUP BY room ORDER BY room COLLATE \"C\" LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)after ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rooms = new Dictionary<string, int>(StringComparer.Ordinal);
+        var rooms = new List<(string, int)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rooms[reader.GetString(0)] = (int)reader.GetInt64(1);
+            rooms.Add((reader.GetString(0), (int)reader.GetInt64(1)));
         }
 
         return rooms;
