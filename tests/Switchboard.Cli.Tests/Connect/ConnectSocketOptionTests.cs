@@ -16,7 +16,7 @@ public sealed class ConnectSocketOptionTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Theory]
-    [InlineData(new[] { "--keepalive", "500ms" }, "--keepalive IDLE must be whole seconds, at least 1s, not '500ms'")]
+    [InlineData(new[] { "--keepalive", "500ms" }, "--keepalive must be at least 1s, in whole seconds: IDLE '500ms'")]
     [InlineData(new[] { "--keepalive", "30s,soon" }, "--keepalive INTERVAL: 'soon' is not a duration")]
     [InlineData(new[] { "--keepalive", "30s,5s,0" }, "--keepalive COUNT must be a whole number from 1 to 127, not '0'")]
     [InlineData(new[] { "--keepalive", "30s,5s,3,9" }, "--keepalive takes IDLE[,INTERVAL[,COUNT]]")]

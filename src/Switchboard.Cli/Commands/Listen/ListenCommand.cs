@@ -42,7 +42,8 @@ internal static class ListenCommand
         var hex = new Option<bool>("--hex", "-x") { Description = "Show received bytes as a hex dump and read stdin as hex." };
         var join = new Option<string[]>("--join") { Description = "With --udp: join this IPv4 or IPv6 multicast group (repeatable). Binds the any address of its family unless --host is given." };
         var backlog = CliValues.OptionalNumberOption("--backlog", "Connections the kernel queues before they are accepted (QTcpServer's maxPendingConnections): 512 by default. Not the cap on open ones (--max-conns).", 1, 65535);
-        var keepAlive = CliValues.DurationOption("--keepalive", "Send TCP keep-alive probes after this much silence (at least 1s), so vanished clients are noticed.");
+        // Keep-alive probes notice clients that vanished without a word (a cable pulled, a laptop asleep).
+        var keepAlive = KeepAliveFlag.Create();
         var command = new Command("listen", "Listen for connections (the Qt server window, in a terminal): print, echo or relay. Many clients at once, until Ctrl-C.\n" + ExitCodes.Help)
         {
             portArgument, port, host, unix, tls, cert, key, startTls, tlsMin, clientCa, udp, mode, maxConns, idle, softLimit, softLimitTime, hardLimit, keepOpen, hex, join, backlog, keepAlive,
@@ -111,11 +112,6 @@ internal static class ListenCommand
             if (result.GetValue(hardLimit) < result.GetValue(softLimit))
             {
                 result.AddError($"--hard-limit ({ByteSizes.Format(result.GetValue(hardLimit))}) must be at least --soft-limit ({ByteSizes.Format(result.GetValue(softLimit))})");
-            }
-
-            if (result.GetValue(keepAlive) is { } probeAfter && probeAfter < TimeSpan.FromSeconds(1))
-            {
-                result.AddError("--keepalive must be at least 1s: TCP counts keep-alive time in whole seconds");
             }
 
             if (result.GetValue(udp) && (result.GetValue(backlog) is not null || result.GetValue(keepAlive) is not null))
@@ -219,7 +215,7 @@ internal static class ListenCommand
         : $"{name} '{host}' is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or ::)";
 }
 
-internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, IReadOnlyList<IPAddress> Join, bool HostGiven, TimeSpan? IdleTimeout = null, ListenTls? Tls = null, int? Backlog = null, TimeSpan? KeepAlive = null)
+internal sealed record ListenSettings(int? Port, string Host, string? Unix, FileInfo? Cert, FileInfo? Key, bool Udp, ListenMode Mode, int MaxConnections, bool Hex, IReadOnlyList<IPAddress> Join, bool HostGiven, TimeSpan? IdleTimeout = null, ListenTls? Tls = null, int? Backlog = null, KeepAliveSetting? KeepAlive = null)
 {
     /// <summary>Slow consumers: see <see cref="ConnectionOptions.SlowConsumerSoftLimit"/>.</summary>
     public int SoftLimit { get; init; } = 8 << 20;

@@ -21,8 +21,8 @@ internal static class TcpListen
             SlowConsumerSoftLimit = settings.SoftLimit,
             SlowConsumerSoftLimitTime = settings.SoftLimitTime,
             SlowConsumerHardLimit = settings.HardLimit,
-            KeepAlive = settings.KeepAlive,
         };
+        settings.KeepAlive?.ApplyTo(options.Connection);
         options.Backlog = settings.Backlog ?? ListenerOptions.DefaultBacklog;
         // Echo's handler never blocks, so its sends are made on the thread that read (no drain-loop wake-up on
         // the pool): measured side by side this doubled echo throughput and halved CPU per message, with or
