@@ -232,13 +232,18 @@ def main(out):
         print(f"| pingpong p50 ≤ 1.5 × sockperf ({label}) | {r['p50_us']:.1f} µs vs sockperf {shown} | {word} |")
     for row in side_verdicts:
         print(row)
-    r = runs.get("fanout-serve")
+    warm = [runs.get(f"fanout-serve-{n}") for n in (1, 2, 3)]
+    cold = runs.get("fanout-serve-cold")
     if not runs:
         pass
-    elif r and "msgs_per_s" in r:
-        ok = r["msgs_per_s"] >= 500_000 and r["p99_us"] < 20_000
-        print(f"| fanout (serve, persistence on): ≥ 500,000 deliveries/s, p99 < 20 ms | {fmt(r['msgs_per_s'])}/s, "
-              f"p99 {r['p99_us'] / 1000:.1f} ms | {verdict(ok)} |")
+    elif all(r and "msgs_per_s" in r for r in warm):
+        oks = [r["msgs_per_s"] >= 500_000 and r["p99_us"] < 20_000 for r in warm]
+        shown = "; ".join(f"{fmt(r['msgs_per_s'])}/s, p99 {r['p99_us'] / 1000:.1f} ms" for r in warm)
+        word = "**met** (3 runs of 3)" if all(oks) else f"**missed** (met in {sum(oks)} of 3 runs)"
+        print(f"| fanout (serve, persistence on): ≥ 500,000 deliveries/s, p99 < 20 ms, 3 runs of 3 on a warm server | {shown} | {word} |")
+        if cold and "msgs_per_s" in cold:
+            print(f"| (context) the same, the fresh server's first {cold['duration_s']:.0f} s (JIT, thread pool ramp-up) | "
+                  f"{fmt(cold['msgs_per_s'])}/s, p99 {cold['p99_us'] / 1000:.1f} ms | (not a target run) |")
     else:
         print("| fanout (serve, persistence on): ≥ 500,000 deliveries/s, p99 < 20 ms | not run: `switchboard serve` is not in this build | **not measured** |")
     r = runs.get("fanout-relay")
