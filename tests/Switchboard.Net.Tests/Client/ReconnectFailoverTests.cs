@@ -38,7 +38,8 @@ public sealed class ReconnectFailoverTests
 
         // Both down now: the lost node is followed at once by the other, then the waits grow per round.
         await server.DisposeAsync();
-        await TestTimeout.UntilAsync(() => reconnecting.Count >= 6, "several rounds of retries");
+        // Two events before the rounds, then the five the assertions below read.
+        await TestTimeout.UntilAsync(() => reconnecting.Count >= 7, "several rounds of retries");
         await stop.CancelAsync();
         await run.Within();
 
