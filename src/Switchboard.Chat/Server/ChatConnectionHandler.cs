@@ -25,7 +25,7 @@ internal sealed class ChatConnectionHandler(
     IChatCommandHost host,
     ChatEvents events,
     Func<IChatStore> store,
-    ChatMetrics metrics)
+    InputLimits limits)
 {
     // A crowd of refused clients would write one warning each: at most 10 per 10 s.
     private readonly LogRateLimiter _refuseLog = new();
@@ -110,17 +110,14 @@ internal sealed class ChatConnectionHandler(
         var connection = session.Connection!;
         var deadline = new LineDeadline(new LineReader(options.MaxLineLength), options.LineTimeout);
         var reader = connection.CreateReader(deadline);
-        // Made on the first line: most of a crowd of idle connections never sends one.
-        TokenBucket? bucket = null;
+        // The rate limit, floods, invalid lines and the idle notice: the same for every way in (InputLimits).
+        var input = limits.For(session);
         // The one cancellation source of the loop, with its one timer: shutdown, the connection closing, the session
         // being ended (a kick), the idle timeout and the line deadline all cancel it.
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(shutdown, connection.Closed);
         session.AttachReadLoop(idle);
         try
         {
-            var invalid = 0;
-            var dropped = 0;
-            var lastRateError = Environment.TickCount64 - 1000;
             while (true)
             {
                 deadline.Arm(idle, options.IdleTimeout);
@@ -137,7 +134,7 @@ internal sealed class ChatConnectionHandler(
                 }
                 catch (InvalidMessageException)
                 {
-                    if (await RejectAsync(session, ++invalid, "invalid-utf8", "line dropped: it is not valid UTF-8", shutdown) is { } why)
+                    if (await RejectAsync(session, await input.InvalidAsync("invalid-utf8", "line dropped: it is not valid UTF-8"), shutdown) is { } why)
                     {
                         return why;
                     }
@@ -146,7 +143,7 @@ internal sealed class ChatConnectionHandler(
                 }
                 catch (MessageTooLargeException)
                 {
-                    return await CloseForAsync(session, "line-too-long", $"line longer than {options.MaxLineLength} bytes; closing", "line too long", shutdown);
+                    return await input.CloseAsync("line-too-long", $"line longer than {options.MaxLineLength} bytes; closing", "line too long");
                 }
                 catch (IncompleteMessageException)
                 {
@@ -159,41 +156,35 @@ internal sealed class ChatConnectionHandler(
                 catch (OperationCanceledException) when (deadline.HasExpired && !shutdown.IsCancellationRequested && !connection.Closed.IsCancellationRequested)
                 {
                     var what = reader.MessagesRead == 0 ? "no complete line" : "line not finished";
-                    return await CloseForAsync(session, "line-timeout", $"{what} within {deadline.Timeout.TotalSeconds:0.#} s; closing", "line timeout", shutdown);
+                    return await input.CloseAsync("line-timeout", $"{what} within {deadline.Timeout.TotalSeconds:0.#} s; closing", "line timeout");
                 }
                 catch (OperationCanceledException) when (!shutdown.IsCancellationRequested && !connection.Closed.IsCancellationRequested)
                 {
-                    return await CloseForAsync(session, "idle-timeout", $"nothing received for {options.IdleTimeout.TotalSeconds:0} s; closing", "idle timeout", shutdown);
+                    return await input.IdleAsync();
                 }
                 catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
                 {
                     return connection.CloseReason ?? "connection closed";
                 }
 
-                if (!(bucket ??= new TokenBucket(options.RateLimitPerSecond, options.RateLimitBurst, TimeProvider.System)).TryTake())
+                if (await input.TakeAsync() is { } limited)
                 {
-                    dropped++;
-                    metrics.RateLimited();
-                    if (dropped >= options.FloodDisconnectAfter)
+                    if (limited.Closed is { } flooded)
                     {
-                        return await CloseForAsync(session, "flood", $"{dropped} lines over the rate limit; closing", "flood", shutdown);
+                        return flooded;
                     }
 
-                    // One error a second is enough to explain the drops without becoming a flood of its own.
-                    if (Environment.TickCount64 - lastRateError >= 1000)
+                    if (limited.Notify)
                     {
-                        lastRateError = Environment.TickCount64;
-                        ChatServer.Log.InputRejected(logger, session.ToString(), "rate-limited");
-                        session.TrySendLine(session.Format.Error("rate-limited", $"too many lines: at most {options.RateLimitPerSecond:0.#} per second; line dropped"));
+                        session.TrySendLine(session.Format.Error(limited.Code, limited.Text));
                     }
 
                     continue;
                 }
 
-                dropped = 0;
                 if (TextSanitizer.ContainsNul(line))
                 {
-                    if (await RejectAsync(session, ++invalid, "nul-byte", "line dropped: it contains a NUL byte", shutdown) is { } why)
+                    if (await RejectAsync(session, await input.InvalidAsync("nul-byte", "line dropped: it contains a NUL byte"), shutdown) is { } why)
                     {
                         return why;
                     }
@@ -215,25 +206,16 @@ internal sealed class ChatConnectionHandler(
         }
     }
 
-    private async Task<string?> RejectAsync(ChatSession session, int count, string code, string text, CancellationToken shutdown)
+    // An invalid line: the end reason when it closed the session, otherwise null once the error has been replied.
+    private static async Task<string?> RejectAsync(ChatSession session, InputRefusal refused, CancellationToken shutdown)
     {
-        ChatServer.Log.InputRejected(logger, session.ToString(), code);
-        events.Publish(new ChatServerEvent(ChatEventKind.Error, DateTimeOffset.UtcNow, session.Id, session.Nick, session.Peer, Text: code));
-        if (count >= options.MaxInvalidLines)
+        if (refused.Closed is { } why)
         {
-            return await CloseForAsync(session, code, $"{count} invalid lines; closing", $"too many invalid lines ({code})", shutdown);
+            return why;
         }
 
-        await session.ReplyAsync(session.Format.Error(code, text), shutdown);
+        await session.ReplyAsync(session.Format.Error(refused.Code, refused.Text), shutdown);
         return null;
-    }
-
-    private async Task<string> CloseForAsync(ChatSession session, string code, string text, string reason, CancellationToken shutdown)
-    {
-        ChatServer.Log.InputRejected(logger, session.ToString(), code);
-        session.TrySendLine(session.Format.Error(code, text));
-        await session.CloseAsync(reason);
-        return reason;
     }
 
     private async Task RefuseAsync(SwitchboardConnection connection, string code, string text)

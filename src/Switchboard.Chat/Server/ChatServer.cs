@@ -62,10 +62,12 @@ public sealed partial class ChatServer : IAsyncDisposable
         _metrics = new ChatMetrics(this);
         // One table for both ways in: its /oper gate counts failures per address whichever way they come.
         var commands = CommandTable.CreateDefault(options);
-        _connections = new ChatConnectionHandler(options, _logger, _registry, _sessions, _moderation, _rooms, commands, _commandSurface, _events, store, _metrics);
+        // And one set of input limits (rate, flood, invalid lines, idle) for both.
+        var input = new InputLimits(options, _logger, _events, _metrics);
+        _connections = new ChatConnectionHandler(options, _logger, _registry, _sessions, _moderation, _rooms, commands, _commandSurface, _events, store, input);
         _budget = new OutboundBudget(options, _sessions, _events, _logger);
         _webPosts = new WebPostGate(options, _moderation);
-        _webUsers = new WebUsers(options, _logger, _sessions, _moderation, _rooms, commands, _commandSurface, _webPosts, _connections, store);
+        _webUsers = new WebUsers(options, _sessions, _moderation, _rooms, commands, _commandSurface, _webPosts, input, _connections, store);
         _sink = new StoreSink(_delivery, _moderation, _rooms, _sessions, _logger);
         _registry.SlowConsumerDropped += (connection, reason) =>
         {

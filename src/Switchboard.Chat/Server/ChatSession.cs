@@ -53,6 +53,12 @@ internal sealed class ChatSession
     /// <summary>The web page's output; null for a connection's user.</summary>
     public WebSessionLink? Web { get; }
 
+    /// <summary>
+    /// The input limits of a web page's user, kept between its lines, which arrive in calls of their own; null for a
+    /// connection's user, whose read loop keeps its own for as long as it reads.
+    /// </summary>
+    public SessionInput? Input { get; set; }
+
     public long Id => Connection?.Id ?? Web!.Id;
 
     /// <summary>Cancelled when the connection (or the page's session) is closed.</summary>

@@ -4,10 +4,11 @@ using System.Text;
 namespace Switchboard.Chat.Server;
 
 /// <summary>
-/// The limits a chat connection's read loop applies, applied to posts from the web console's chat page too: the
-/// line length (<see cref="ChatServerOptions.MaxLineLength"/>), the rate limit per user name
-/// (<see cref="ChatServerOptions.RateLimitPerSecond"/>, <see cref="ChatServerOptions.RateLimitBurst"/>), and nick
-/// bans. Without it one page posted 500 messages of 200 KB in 10 s, and a banned name kept posting.
+/// The limits a chat connection's read loop applies, applied to posts made through <see cref="ChatServer.PostAsync"/>
+/// (host code, which has no session): the line length (<see cref="ChatServerOptions.MaxLineLength"/>), the rate limit
+/// per user name (<see cref="ChatServerOptions.RateLimitPerSecond"/>, <see cref="ChatServerOptions.RateLimitBurst"/>),
+/// and nick bans. Without it one page posted 500 messages of 200 KB in 10 s, and a banned name kept posting. The chat
+/// page's users are sessions, held to <see cref="InputLimits"/> as a connection is; they use the ban check only.
 /// </summary>
 internal sealed class WebPostGate(ChatServerOptions options, Moderation moderation)
 {
@@ -26,9 +27,9 @@ internal sealed class WebPostGate(ChatServerOptions options, Moderation moderati
             throw new ArgumentException($"line longer than {options.MaxLineLength} bytes; not posted", nameof(text));
         }
 
-        if (moderation.IsBanned("nick", webUser) || moderation.IsBanned("nick", webUser + "@web"))
+        if (Banned(webUser) is { } banned)
         {
-            return $"{webUser} is banned from the chat";
+            return banned;
         }
 
         if (_buckets.Count > MaxBuckets)
@@ -42,4 +43,8 @@ internal sealed class WebPostGate(ChatServerOptions options, Moderation moderati
             return bucket.TryTake() ? null : $"too many lines: at most {options.RateLimitPerSecond:0.#} per second; line dropped";
         }
     }
+
+    /// <summary>Null when the name (with or without "@web") is not banned; otherwise so, in the user's words.</summary>
+    public string? Banned(string webUser)
+        => moderation.IsBanned("nick", webUser) || moderation.IsBanned("nick", webUser + "@web") ? $"{webUser} is banned from the chat" : null;
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Switchboard.Chat.Commands;
 using Switchboard.Chat.Protocol;
 using Switchboard.Chat.Rooms;
@@ -11,18 +10,18 @@ namespace Switchboard.Chat.Server;
 /// <summary>
 /// Users of the web console's chat page as sessions of the server, like a connection's: the same admission
 /// (address bans, per-address and total caps), one namespace of nicks, the lobby, the same commands, and the same
-/// end. Only the way in differs: lines come from the page's socket (through <see cref="WebPostGate"/>'s line
-/// length, rate limit and ban check) instead of a read loop, and go out through a <see cref="WebSessionLink"/>.
+/// end, and the same input limits (<see cref="InputLimits"/>: rate, flood, invalid lines, idle). Only the way in
+/// differs: lines come from the page's socket instead of a read loop, and go out through a <see cref="WebSessionLink"/>.
 /// </summary>
 internal sealed class WebUsers(
     ChatServerOptions options,
-    ILogger logger,
     SessionDirectory sessions,
     Moderation moderation,
     RoomService rooms,
     CommandTable commands,
     IChatCommandHost host,
     WebPostGate gate,
+    InputLimits limits,
     ChatConnectionHandler connections,
     Func<IChatStore> store)
 {
@@ -54,6 +53,7 @@ internal sealed class WebUsers(
 
             var link = new WebSessionLink(WebSessionLink.NextId(), address, peer, options.MaxOutboundBufferSize);
             var session = new ChatSession(link, string.Empty) { ReplyTimeout = options.ReplyTimeout };
+            session.Input = limits.For(session);
             if (await sessions.ClaimWebNickAsync(session, name, cancellationToken) is { } refused)
             {
                 throw new InvalidOperationException(refused.Text);
@@ -67,6 +67,7 @@ internal sealed class WebUsers(
             {
                 await connections.BeginSessionAsync(session, cancellationToken);
                 await rooms.JoinAsync(session, rooms.Lobby, since: store().LastId, cancellationToken);
+                session.Input.RestartIdleClock();
             }
             catch
             {
@@ -97,6 +98,7 @@ internal sealed class WebUsers(
             throw new InvalidOperationException(session.Web!.CloseReason ?? "you have left the chat");
         }
 
+        session.Input!.RestartIdleClock();
         switch (rooms.TryOpen(name, session.Address, out var opened))
         {
             case RoomOpen.TooManyRooms:
@@ -122,27 +124,23 @@ internal sealed class WebUsers(
             return session.Web!.CloseReason ?? "you have left the chat";
         }
 
+        var input = session.Input!;
+        input.RestartIdleClock();
+        if (gate.Banned(ChatNames.WithoutWebTag(session.Nick)) is { } banned)
+        {
+            return banned;
+        }
+
+        if (await input.TakeAsync() is { } limited)
+        {
+            return limited.Text;
+        }
+
         // A page may send a paragraph; a chat line is one line.
         line = line.ReplaceLineEndings(" ");
-        if (TextSanitizer.ContainsNul(line))
+        if (Invalid(line) is { } invalid)
         {
-            return "line dropped: it contains a NUL byte";
-        }
-
-        string? refused;
-        try
-        {
-            refused = gate.Check(ChatNames.WithoutWebTag(session.Nick), line);
-        }
-        catch (ArgumentException ex)
-        {
-            refused = ex.Message;
-        }
-
-        if (refused is not null)
-        {
-            ChatServer.Log.InputRejected(logger, session.ToString(), refused);
-            return refused;
+            return (await input.InvalidAsync(invalid.Code, invalid.Text)).Text;
         }
 
         session.Web!.CountReceived(Encoding.UTF8.GetByteCount(line));
@@ -164,6 +162,18 @@ internal sealed class WebUsers(
         return null;
     }
 
+    // What a connection's read loop would refuse as invalid. A connection is closed at once for an over-long line, as
+    // its framing cannot find the next one; a page's post is whole, so it counts as invalid, as a NUL byte does.
+    private (string Code, string Text)? Invalid(string line)
+    {
+        if (Encoding.UTF8.GetByteCount(line) > options.MaxLineLength)
+        {
+            return ("line-too-long", $"line longer than {options.MaxLineLength} bytes; not posted");
+        }
+
+        return TextSanitizer.ContainsNul(line) ? ("nul-byte", "line dropped: it contains a NUL byte") : null;
+    }
+
     /// <summary>The page left (or the session was ended): forget the session, once.</summary>
     public async Task EndAsync(ChatSession session)
     {
@@ -173,6 +183,8 @@ internal sealed class WebUsers(
         {
             return;
         }
+
+        session.Input?.Stop();
 
         if (session.Address is not null)
         {
