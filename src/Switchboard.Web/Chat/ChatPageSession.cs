@@ -8,7 +8,7 @@ namespace Switchboard.Web.Chat;
 /// The chat page's socket: one browser user, a member of the chat like any other (<see cref="IWebChatMember"/>). It
 /// enters with a nick, moves between rooms (receiving each room's history), says things and sends commands, and
 /// gets what the chat sends its member (the room's messages, private messages, notices) in batches. When the chat
-/// ends the member (a kick, a ban) the page is told why.
+/// ends the member (a kick, a ban, a flood, too many invalid lines, an idle timeout) the page is told why.
 /// </summary>
 internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server, ConsoleOptions options, IPAddress? browser, string browserPeer)
 {
@@ -146,9 +146,11 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
     {
         try
         {
+            ConsoleEvent? last = null;
             while (await member.ReadEventAsync(cancellationToken) is { } e)
             {
                 _backlog.Add(e);
+                last = e;
             }
 
             if (cancellationToken.IsCancellationRequested)
@@ -163,7 +165,10 @@ internal sealed class ChatPageSession(WebSocketPeer peer, IConsoleServer server,
             try
             {
                 await FlushAsync(cancellationToken);
-                await peer.SendAsync(new ChatEndedFrame(member.EndReason ?? "you left the chat"), ConsoleJsonContext.Default.ChatEndedFrame, cancellationToken);
+                // The chat's last word before it closed the session says why in full, as a connection's user reads it
+                // ("5 lines over the rate limit; closing", a kick's reason); the end reason is its short form ("flood").
+                var why = last is { Kind: ConsoleEventKinds.Error } notice ? notice.Text : member.EndReason ?? "you left the chat";
+                await peer.SendAsync(new ChatEndedFrame(why), ConsoleJsonContext.Default.ChatEndedFrame, cancellationToken);
             }
             finally
             {
