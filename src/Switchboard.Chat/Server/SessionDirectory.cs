@@ -131,7 +131,7 @@ internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool
         var caseOnly = string.Equals(old, nick, StringComparison.OrdinalIgnoreCase);
         if (!caseOnly && !await presence.TryClaimAsync(nick, session.Room?.Name, cancellationToken))
         {
-            return ("nick-in-use", NickTaken(nick));
+            return ("nick-in-use", await NickTakenAsync(nick, cancellationToken));
         }
 
         if (!caseOnly && !_nicks.TryAdd(nick, session))
@@ -139,7 +139,7 @@ internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool
             // Presence had it free: a session of this node that is just leaving still holds it here, or the
             // session itself holds a nick that looks the same (alice asking for aIice).
             await presence.ReleaseAsync(nick, cancellationToken);
-            return ("nick-in-use", NickTaken(nick));
+            return ("nick-in-use", await NickTakenAsync(nick, cancellationToken));
         }
 
         if (caseOnly)
@@ -176,23 +176,38 @@ internal sealed class SessionDirectory(Func<IChatStore> store, Func<string, bool
         var nick = name + ChatNames.WebTag;
         if (!await store().Presence.TryClaimAsync(nick, room: null, cancellationToken))
         {
-            return ("nick-in-use", NickTaken(nick));
+            return ("nick-in-use", await NickTakenAsync(nick, cancellationToken));
         }
 
         if (!_nicks.TryAdd(nick, session))
         {
             await store().Presence.ReleaseAsync(nick, cancellationToken);
-            return ("nick-in-use", NickTaken(nick));
+            return ("nick-in-use", await NickTakenAsync(nick, cancellationToken));
         }
 
         session.Nick = nick;
         return null;
     }
 
-    // Says which nick it looks like when that is not the same spelling (nicks are unique by NickSkeleton).
-    private string NickTaken(string nick) => FindByNick(nick)?.Nick is { } holder && !string.Equals(holder, nick, StringComparison.OrdinalIgnoreCase)
-        ? $"the nick {nick} is taken: it looks like {holder}"
-        : $"the nick {nick} is taken";
+    // Says which nick it looks like when that is not the same spelling (nicks are unique by NickSkeleton), whether
+    // its holder is connected here or to another node: presence keeps the holder's spelling beside the skeleton.
+    private async Task<string> NickTakenAsync(string nick, CancellationToken cancellationToken)
+    {
+        string? holder;
+        try
+        {
+            holder = await FindAnywhereAsync(nick, cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            // The claim was just refused by the database; without it now, the short form still says what matters.
+            holder = null;
+        }
+
+        return holder is not null && !string.Equals(holder, nick, StringComparison.OrdinalIgnoreCase)
+            ? $"the nick {nick} is taken: it looks like {holder}"
+            : $"the nick {nick} is taken";
+    }
 
     /// <summary>A snapshot of a session for the console.</summary>
     public static ChatSessionInfo Describe(ChatSession s) => s.Connection is { } c

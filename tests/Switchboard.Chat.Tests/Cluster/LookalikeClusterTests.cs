@@ -1,3 +1,4 @@
+using System.Net;
 using Switchboard.Chat.Tests.Infrastructure;
 
 namespace Switchboard.Chat.Tests.Cluster;
@@ -44,6 +45,41 @@ public sealed class LookalikeClusterTests(PostgresFixture postgres)
         await late.WaitForContainsAsync("Welcome", Moment);
         await late.SendLineAsync("/nick alice");
         await late.WaitForContainsAsync("ERR nick-in-use the nick alice is taken", Moment);
+    }
+
+    [Fact]
+    public async Task Web_users_and_connections_on_different_nodes_are_one_namespace_and_a_refused_lookalike_is_told_whose_look_it_has()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        await using var a = await StartNodeAsync(database, "a");
+        await using var b = await StartNodeAsync(database, "b");
+        await using var alice = await a.JoinAsync("alice");
+
+        // A web user on b cannot be alice of a, nor look like her; told whom it looks like, as on one node.
+        var same = await Assert.ThrowsAsync<InvalidOperationException>(() => b.Server.EnterWebUserAsync("alice", IPAddress.Loopback, "127.0.0.1:5000"));
+        Assert.Equal("the nick alice@web is taken: it looks like alice", same.Message);
+        var lookalike = await Assert.ThrowsAsync<InvalidOperationException>(() => b.Server.EnterWebUserAsync("aIice", IPAddress.Loopback, "127.0.0.1:5001"));
+        Assert.Equal("the nick aIice@web is taken: it looks like alice", lookalike.Message);
+
+        // A connection on b is told the same for a look-alike of a connection on a.
+        await using var eve = await b.ConnectAsync();
+        await eve.WaitForContainsAsync("Welcome", Moment);
+        await eve.SendLineAsync("/nick aIice");
+        await eve.WaitForContainsAsync("ERR nick-in-use the nick aIice is taken: it looks like alice", Moment);
+
+        // And a web user on a keeps its name and look-alikes from connections on b.
+        await using var mallory = await a.Server.EnterWebUserAsync("mallory", IPAddress.Loopback, "127.0.0.1:5002");
+        await eve.SendLineAsync("/nick mallory");
+        await eve.WaitForContainsAsync("ERR nick-in-use the nick mallory is taken: it looks like mallory@web", Moment);
+        await eve.SendLineAsync("/nick rnallory");
+        await eve.WaitForContainsAsync("ERR nick-in-use the nick rnallory is taken: it looks like mallory@web", Moment);
+        var twice = await Assert.ThrowsAsync<InvalidOperationException>(() => b.Server.EnterWebUserAsync("MALL0RY", IPAddress.Loopback, "127.0.0.1:5003"));
+        Assert.Equal("the nick MALL0RY@web is taken: it looks like mallory@web", twice.Message);
+
+        // Once the page goes, its name is free on the other node.
+        await mallory.DisposeAsync();
+        await eve.SendLineAsync("/nick rnallory");
+        await eve.WaitForContainsAsync("is now known as rnallory", Moment);
     }
 
     [Fact]
