@@ -28,7 +28,7 @@ public sealed class ChatWebUser : IAsyncDisposable
     /// <summary>The room the user is in.</summary>
     public string? Room => _session.Room?.Name;
 
-    /// <summary>Why the session ended (kicked, banned, not reading), once it has; null while it lasts.</summary>
+    /// <summary>Why the session ended (kicked, banned, not reading, a flood, too many invalid lines, idle), once it has; null while it lasts.</summary>
     public string? EndReason => _session.Web!.CloseReason;
 
     /// <summary>
@@ -48,8 +48,12 @@ public sealed class ChatWebUser : IAsyncDisposable
 
     /// <summary>
     /// A line the user typed: said in their room, or a command (<c>/msg NICK TEXT</c>, <c>/me</c>, <c>/who</c>...),
-    /// within the line length and rate limits of every user. Null when it went ahead, otherwise why not; a
-    /// command's own errors arrive through <see cref="ReadLineAsync"/>.
+    /// within the limits of every user: the line length and rate limit, and, as on a connection, the session is
+    /// closed after <see cref="ChatServerOptions.FloodDisconnectAfter"/> dropped lines in a row, after
+    /// <see cref="ChatServerOptions.MaxInvalidLines"/> invalid ones (a NUL byte, an over-long line), or when neither a
+    /// line nor a <see cref="JoinAsync"/> came for <see cref="ChatServerOptions.IdleTimeout"/>; the notice arrives through
+    /// <see cref="ReadLineAsync"/> before the end. Null when the line went ahead, otherwise why not; a command's own
+    /// errors arrive through <see cref="ReadLineAsync"/>.
     /// </summary>
     public Task<string?> SendLineAsync(string line, CancellationToken cancellationToken = default)
     {

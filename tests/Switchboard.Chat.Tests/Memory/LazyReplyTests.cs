@@ -23,9 +23,7 @@ public sealed class LazyReplyTests(ITestOutputHelper output)
         {
             o.ReplyTimeout = TimeSpan.FromMinutes(5);
             o.MaxOutboundBufferSize = OutboundLimit;
-            o.RateLimitPerSecond = 1_000_000;
-            o.RateLimitBurst = 1_000_000;
-            o.StorageQuotaPerNick = 0;
+            o.LiftRateLimitAndStorageQuota();
         });
 
         // 3,000 messages of 4,000 characters: 12 MB of history, 24 MB as .NET strings, per reader if materialised.

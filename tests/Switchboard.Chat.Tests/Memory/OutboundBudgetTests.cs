@@ -29,10 +29,7 @@ public sealed class OutboundBudgetTests(ITestOutputHelper output)
             o.SoftLimit = 8 * 1024 * 1024;
             o.HardLimit = 8 * 1024 * 1024;
             // The talkers send as fast as they can; the rate limit and the storage quota are not what this is about.
-            o.RateLimitPerSecond = 1_000_000;
-            o.RateLimitBurst = 1_000_000;
-            o.StorageQuotaPerNick = 0;
-            o.StorageQuotaPerAddress = 0;
+            o.LiftRateLimitAndStorageQuota();
             o.MaxConnectionsPerAddress = 100;
             o.JoinReplayCount = 0;
         });

@@ -23,11 +23,8 @@ public sealed class SlowConsumerPolicyTests(ITestOutputHelper output)
         // The defaults (8 MiB for 10 s, 32 MiB), the per-connection limits this is about.
         await using var server = await TestServer.StartAsync(o =>
         {
-            o.RateLimitPerSecond = 1_000_000;
-            o.RateLimitBurst = 1_000_000;
+            o.LiftRateLimitAndStorageQuota();
             o.JoinReplayCount = 0;
-            o.StorageQuotaPerNick = 0;
-            o.StorageQuotaPerAddress = 0;
         });
         using var events = server.Server.Subscribe(10_000);
 
@@ -112,10 +109,7 @@ public sealed class SlowConsumerPolicyTests(ITestOutputHelper output)
         {
             // Each non-reader stays far below its soft limit (8 MiB); together they pass the budget.
             o.MaxOutboundTotal = 2 * 1024 * 1024;
-            o.RateLimitPerSecond = 1_000_000;
-            o.RateLimitBurst = 1_000_000;
-            o.StorageQuotaPerNick = 0;
-            o.StorageQuotaPerAddress = 0;
+            o.LiftRateLimitAndStorageQuota();
         });
         using var events = server.Server.Subscribe(10_000);
         await using var reader = await server.JoinAsync("reader");
@@ -163,10 +157,7 @@ public sealed class SlowConsumerPolicyTests(ITestOutputHelper output)
         await using var server = await TestServer.StartAsync(o =>
         {
             limits(o);
-            o.RateLimitPerSecond = 1_000_000;
-            o.RateLimitBurst = 1_000_000;
-            o.StorageQuotaPerNick = 0;
-            o.StorageQuotaPerAddress = 0;
+            o.LiftRateLimitAndStorageQuota();
         });
         using var events = server.Server.Subscribe(10_000);
         await using var sink = await LineClient.ConnectAsync(server.Port, receiveBuffer: 4096, read: false);

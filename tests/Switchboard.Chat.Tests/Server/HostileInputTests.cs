@@ -23,9 +23,9 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             // The per-connection bound this test measures: a session past it is dropped.
             o.SoftLimit = OutboundLimit;
             o.HardLimit = OutboundLimit;
-            // loud sends 60 KiB lines until the non-reader goes; the storage quota is not what this is about.
-            o.StorageQuotaPerNick = 0;
-            o.StorageQuotaPerAddress = 0;
+            // loud sends 60 KiB lines until the non-reader goes; the storage quota is not what this is about (the
+            // rate limit is: the flooder meets it).
+            o.LiftStorageQuota();
             o.MaxLineLength = MaxLine;
             o.IdleTimeout = TimeSpan.FromSeconds(5);
             o.MaxConnectionsPerAddress = 64;
@@ -88,10 +88,8 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         {
             o.MaxOutboundBufferSize = 16 * 1024;
             o.ReplyTimeout = TimeSpan.FromSeconds(2);
-            // The filler is posted through the web API, which now has the chat's rate limit.
-            o.RateLimitPerSecond = 1_000_000;
-            o.RateLimitBurst = 1_000_000;
-            o.StorageQuotaPerNick = 0;
+            // The filler is posted through the web API, which now has the chat's rate limit and storage quota.
+            o.LiftRateLimitAndStorageQuota();
         });
         var text = new string('h', 1000);
         for (var i = 0; i < 3000; i++)
