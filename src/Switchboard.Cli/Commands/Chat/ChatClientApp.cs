@@ -26,6 +26,9 @@ internal sealed partial class ChatClientApp
     // Lines typed while disconnected wait here and go out after the next handshake.
     private readonly Channel<string> _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxPendingLines) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _quit = new();
+    // Set once /quit (or the end of input) is on its way: the server closing the connection is then the goodbye,
+    // not something to announce a reconnect for.
+    private volatile bool _leaving;
     private string? _nick;
     private string? _wantedNick;
     private string _room;
@@ -132,6 +135,11 @@ internal sealed partial class ChatClientApp
 
     private void OnReconnecting(ReconnectingEventArgs e)
     {
+        if (_leaving)
+        {
+            return;
+        }
+
         if (_badLine)
         {
             ExplainBadLineOnce();
@@ -273,6 +281,7 @@ internal sealed partial class ChatClientApp
             if (line is null || line.Trim().StartsWith("/quit", StringComparison.OrdinalIgnoreCase))
             {
                 // End of input ends the session like /quit, once what was typed has gone out.
+                _leaving = true;
                 await _outbox.Writer.WriteAsync(line ?? "/quit");
                 await DrainOutboxAsync();
                 _quit.Cancel();
