@@ -58,6 +58,9 @@ public sealed class BadInputTests
         { "fortune", null, null, "give a command: serve, get" },
         // chat and bench
         { "chat localhost:abc", null, null, "PORT must be a number from 1 to 65535, not 'abc'" },
+        { "chat --heartbeat soon", null, null, "--heartbeat INTERVAL: 'soon' is not a duration" },
+        { "chat --heartbeat 30s,10ms", null, null, "--heartbeat TIMEOUT must be at least 100ms, not '10ms'" },
+        { "chat --heartbeat 1s,2s,3s", null, null, "--heartbeat takes INTERVAL[,TIMEOUT] or off, not '1s,2s,3s'" },
         { "bench echo --target 127.0.0.1:1 --clients many", null, null, "--clients must be a whole number, not 'many'" },
         { "bench echo --target 127.0.0.1", null, null, "--target: no port given for 127.0.0.1" },
         { "bench yell --target 127.0.0.1:1", null, null, "SCENARIO must be one of pingpong, echo, fanout, connections, not 'yell'" },

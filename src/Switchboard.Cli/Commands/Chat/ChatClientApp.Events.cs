@@ -55,10 +55,9 @@ internal sealed partial class ChatClientApp
                 break;
             case "info":
                 var text = ChatView.Str(e, "text") ?? "";
-                // Answers to the keep-alive pings are not for the user; a /ping they typed still shows.
-                if (text == "pong" && Volatile.Read(ref _pings) > 0)
+                // Answers to the heartbeat's pings are not for the user; a /ping they typed still shows.
+                if (text == "pong" && !TakeTypedPing())
                 {
-                    Interlocked.Decrement(ref _pings);
                     break;
                 }
 
@@ -71,6 +70,23 @@ internal sealed partial class ChatClientApp
                 _terminal.WriteLine(_view.Raw(line));
                 break;
         }
+    }
+
+    private bool TakeTypedPing()
+    {
+        var pending = Volatile.Read(ref _typedPings);
+        while (pending > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _typedPings, pending - 1, pending);
+            if (seen == pending)
+            {
+                return true;
+            }
+
+            pending = seen;
+        }
+
+        return false;
     }
 
     private void OnMessage(JsonElement e)

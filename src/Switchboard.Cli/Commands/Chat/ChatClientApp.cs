@@ -26,12 +26,17 @@ internal sealed partial class ChatClientApp
     // Lines typed while disconnected wait here and go out after the next handshake.
     private readonly Channel<string> _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxPendingLines) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _quit = new();
+    // Set once /quit (or the end of input) is on its way: the server closing the connection is then the goodbye,
+    // not something to announce a reconnect for.
+    private volatile bool _leaving;
     private string? _nick;
     private string? _wantedNick;
     private string _room;
     private long _lastId;
     private int _nickRetries;
-    private int _pings;
+    // /ping lines the user typed and sent on this connection whose pong has not arrived: those pongs are shown,
+    // the heartbeat's are not.
+    private int _typedPings;
     private string? _fatal;
     // Set when the server broke the line framing (a line over MaxServerLineBytes): reconnecting at once would only
     // get the same line again, so the wait keeps growing and the reason is explained once.
@@ -95,14 +100,24 @@ internal sealed partial class ChatClientApp
     /// <summary>
     /// The library's reconnecting client over the servers given: it moves on to the next node when one is gone and
     /// backs off (with jitter) when all are. A connection counts only once the server's welcome arrives, so a server
-    /// that breaks the framing at once is retried with growing waits.
+    /// that breaks the framing at once is retried with growing waits. Its heartbeat sends the protocol's
+    /// <c>/ping</c> when the connection is quiet (which keeps the server's idle timeout from closing a client that
+    /// only listens) and drops a server that stops answering, so a half-open connection is reconnected too.
     /// </summary>
     private ReconnectingClient CreateClient()
     {
         var options = new ClientOptions
         {
             MaxOutboundBufferSize = 256 * 1024,
-            Reconnect = new ReconnectOptions { InitialDelay = _settings.InitialBackoff, MaxDelay = _settings.MaxBackoff, RequireConfirmation = true },
+            Reconnect = new ReconnectOptions
+            {
+                InitialDelay = _settings.InitialBackoff,
+                MaxDelay = _settings.MaxBackoff,
+                RequireConfirmation = true,
+                HeartbeatInterval = _settings.HeartbeatInterval,
+                HeartbeatTimeout = _settings.HeartbeatTimeout,
+                HeartbeatMessage = "/ping\n"u8.ToArray(),
+            },
         };
         _jitterPercent = (int)Math.Round(options.Reconnect.Jitter * 100);
         if (_settings.UnixPath is not null)
@@ -120,6 +135,11 @@ internal sealed partial class ChatClientApp
 
     private void OnReconnecting(ReconnectingEventArgs e)
     {
+        if (_leaving)
+        {
+            return;
+        }
+
         if (_badLine)
         {
             ExplainBadLineOnce();
@@ -151,6 +171,7 @@ internal sealed partial class ChatClientApp
     private async Task RunConnectionAsync(SwitchboardConnection connection, CancellationToken cancellationToken)
     {
         _terminal.SetStatus(LinkState.Connected, $"connected to {_target} as {_wantedNick ?? "?"} in #{_room}");
+        Volatile.Write(ref _typedPings, 0);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
@@ -221,34 +242,27 @@ internal sealed partial class ChatClientApp
         }
     }
 
+    /// <summary>Sends what the user typed; keep-alive pings are the library heartbeat's (see <see cref="CreateClient"/>).</summary>
     private async Task SendPendingAsync(SwitchboardConnection connection, CancellationToken cancellationToken)
     {
-        using var ping = new PeriodicTimer(TimeSpan.FromSeconds(60));
-        var tick = ping.WaitForNextTickAsync(cancellationToken).AsTask();
-        while (!cancellationToken.IsCancellationRequested)
+        while (await _outbox.Reader.WaitToReadAsync(cancellationToken))
         {
-            var next = _outbox.Reader.WaitToReadAsync(cancellationToken).AsTask();
-            if (await Task.WhenAny(next, tick) == tick)
-            {
-                // Keeps the server's idle timeout from closing a client that is only listening.
-                Interlocked.Increment(ref _pings);
-                await SendAsync(connection, "/ping", cancellationToken);
-                tick = ping.WaitForNextTickAsync(cancellationToken).AsTask();
-                continue;
-            }
-
-            if (!await next)
-            {
-                return;
-            }
-
             while (_outbox.Reader.TryPeek(out var line))
             {
+                if (IsPing(line))
+                {
+                    Interlocked.Increment(ref _typedPings);
+                }
+
                 await SendAsync(connection, line, cancellationToken);
                 _outbox.Reader.TryRead(out _);
             }
         }
     }
+
+    // As the server reads a command: "/ping" with any case, alone or followed by a space.
+    private static bool IsPing(string line)
+        => line.StartsWith("/ping", StringComparison.OrdinalIgnoreCase) && (line.Length == 5 || line[5] == ' ');
 
     private async Task PumpInputAsync()
     {
@@ -267,6 +281,7 @@ internal sealed partial class ChatClientApp
             if (line is null || line.Trim().StartsWith("/quit", StringComparison.OrdinalIgnoreCase))
             {
                 // End of input ends the session like /quit, once what was typed has gone out.
+                _leaving = true;
                 await _outbox.Writer.WriteAsync(line ?? "/quit");
                 await DrainOutboxAsync();
                 _quit.Cancel();

@@ -17,4 +17,17 @@ internal sealed class ChatClientSettings
     public TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(250);
 
     public TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A <c>/ping</c> goes out after this long quiet in either direction (the server's idle timeout is 10 minutes);
+    /// null sends none (<c>--heartbeat off</c>).
+    /// </summary>
+    public TimeSpan? HeartbeatInterval = DefaultHeartbeatInterval;
+
+    /// <summary>A server that sends nothing for this long after a ping is taken as gone, and the client reconnects.</summary>
+    public TimeSpan HeartbeatTimeout = DefaultHeartbeatTimeout;
+
+    public static readonly TimeSpan DefaultHeartbeatInterval = TimeSpan.FromSeconds(60);
+
+    public static readonly TimeSpan DefaultHeartbeatTimeout = TimeSpan.FromSeconds(15);
 }

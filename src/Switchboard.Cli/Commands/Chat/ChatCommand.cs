@@ -15,9 +15,10 @@ internal static class ChatCommand
         var ca = new Option<string?>("--ca") { Description = "PEM file of CA certificates to trust (implies --tls)" };
         var insecure = new Option<bool>("--insecure") { Description = "Accept any server certificate (testing only; implies --tls)" };
         var unix = new Option<string?>("--unix") { Description = "Connect to a Unix socket instead of TCP" };
+        var heartbeat = HeartbeatFlag.Create();
         var command = new Command("chat", "Chat in a terminal: coloured messages, a status line, automatic reconnect that resumes where it left off. Works with stdin/stdout redirected, too.")
         {
-            target, port, nick, room, tls, ca, insecure, unix,
+            target, port, nick, room, tls, ca, insecure, unix, heartbeat,
         };
 
         Infrastructure.CliValues.AddValidator(command, result =>
@@ -56,6 +57,11 @@ internal static class ChatCommand
                 CaFile = parse.GetValue(ca),
                 Insecure = parse.GetValue(insecure),
             };
+            if (parse.GetValue(heartbeat) is { } beat)
+            {
+                settings.HeartbeatInterval = beat.Interval;
+                settings.HeartbeatTimeout = beat.Timeout;
+            }
 
             if (settings.UnixPath is null)
             {

@@ -30,16 +30,25 @@ public sealed class ReconnectOptions
     public bool RequireConfirmation { get; set; }
 
     /// <summary>
-    /// Sends <see cref="HeartbeatMessage"/> when nothing has been received for this long; null (the default)
-    /// sends none. A peer that then stays silent for <see cref="HeartbeatTimeout"/> more is taken as gone: the
-    /// connection is aborted and the client reconnects.
+    /// Sends <see cref="HeartbeatMessage"/> when the connection has been quiet in either direction for this long:
+    /// nothing received (the peer may be gone) or nothing sent (the peer's own idle timeout may be about to close
+    /// a client that only listens). A connection busy both ways is never pinged. Null (the default) sends none.
+    /// A peer that then sends nothing for <see cref="HeartbeatTimeout"/> is taken as gone: the connection is
+    /// aborted with the reason "heartbeat: no answer within N s" and the client reconnects.
     /// </summary>
     public TimeSpan? HeartbeatInterval { get; set; }
 
-    /// <summary>How long after a heartbeat an answer (any bytes) must arrive: 10 s.</summary>
+    /// <summary>
+    /// How long after a heartbeat an answer must arrive: 10 s. Any bytes count as the answer (whatever the peer
+    /// says proves it is there), so the protocol's reply to the ping needs no recognising here; the session reads
+    /// it like any other message. Only bytes the session consumes count: a session must keep reading.
+    /// </summary>
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The bytes of a heartbeat, a whole frame of the protocol spoken: "/ping\n" (the chat server's) by default.</summary>
+    /// <summary>
+    /// The bytes of a heartbeat, a whole frame of the protocol spoken, which the peer answers: "/ping\n" (the chat
+    /// server's, answered by a pong line) by default.
+    /// </summary>
     public ReadOnlyMemory<byte> HeartbeatMessage { get; set; } = "/ping\n"u8.ToArray();
 
     /// <summary>
