@@ -75,6 +75,19 @@ internal sealed class HeadlessChromium : IDisposable
         }
     }
 
+    /// <summary>
+    /// Clicks the element matching <paramref name="css"/>, found afresh for the click: the pages redraw their tables
+    /// whenever a connection comes or goes, so an element found a moment earlier may be gone (stale) by the click.
+    /// </summary>
+    public void Click(string css)
+    {
+        WaitUntil(() =>
+        {
+            Find(css).Click();
+            return true;
+        }, $"a clickable {css}");
+    }
+
     public void Type(string css, string text)
     {
         var input = Find(css);

@@ -20,7 +20,7 @@ public sealed class ChatPageLimitTests
         browser.Open(fixture.Url("/chat"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
         browser.Type("#nick", "frank");
-        browser.Find("#enter").Click();
+        browser.Click("#enter");
 
         // Nothing typed after entering: the chat tells the page why it closes the session, as it tells nc. (The idle
         // timeout leaves the page time to get the answer to its entry first, which would clear the form's message.)

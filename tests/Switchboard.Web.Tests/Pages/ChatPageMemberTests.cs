@@ -22,7 +22,7 @@ public sealed class ChatPageMemberTests
         browser.Open(fixture.Url("/chat"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
         browser.Type("#nick", "spam");
-        browser.Find("#enter").Click();
+        browser.Click("#enter");
         browser.WaitUntil(() => browser.Find("#room-title").Text == "#lobby", "the lobby to open");
         await op.WaitForStdoutAsync("spam@web joined #lobby", Timeout);
 
@@ -35,7 +35,7 @@ public sealed class ChatPageMemberTests
 
         // The page to nc, privately, typed as a command.
         browser.Type("#compose", "/msg op sorry");
-        browser.Find("#say").Click();
+        browser.Click("#say");
         await op.WaitForStdoutAsync("*private* <spam@web> sorry", Timeout);
         browser.WaitUntil(() => browser.FindAll("#messages .msg.private.mine .text").Any(m => m.Text == "(private to op) sorry"), "the page's own private message", 30);
 

@@ -25,7 +25,7 @@ public sealed class ChatPageResumeTests
             browser.Open(console.Page("/chat"));
             browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
             browser.Type("#nick", "frank");
-            browser.Find("#enter").Click();
+            browser.Click("#enter");
             browser.WaitUntil(() => browser.Find("#room-title").Text == "#lobby", "the lobby to open");
             for (var i = 0; i < 5; i++)
             {

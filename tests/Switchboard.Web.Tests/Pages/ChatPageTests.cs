@@ -21,7 +21,7 @@ public sealed class ChatPageTests
         browser.Open(fixture.Url("/chat"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
         browser.Type("#nick", "frank");
-        browser.Find("#enter").Click();
+        browser.Click("#enter");
         browser.WaitUntil(() => browser.Find("#room-title").Text == "#lobby", "the lobby to open");
         browser.WaitUntil(() => browser.FindAll("#messages .msg").Any(m => m.Text.Contains("said before the browser came", StringComparison.Ordinal)), "the room's history");
 
@@ -31,7 +31,7 @@ public sealed class ChatPageTests
 
         const string fromWeb = "from the web: <b>bold?</b>";
         browser.Type("#compose", fromWeb);
-        browser.Find("#say").Click();
+        browser.Click("#say");
         await nc.WaitForStdoutAsync($"<frank@web> {fromWeb}", TimeSpan.FromSeconds(30));
         browser.WaitUntil(() => browser.FindAll("#messages .msg.mine .text").Any(m => m.Text == fromWeb), "the page's own message");
 
@@ -49,7 +49,7 @@ public sealed class ChatPageTests
         browser.Open(fixture.Url("/chat"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
         browser.Type("#nick", "<img src=x>");
-        browser.Find("#enter").Click();
+        browser.Click("#enter");
         browser.WaitUntil(() => browser.Find("#enter-result").Text.Contains("not a valid nick", StringComparison.Ordinal), "the refusal");
         Assert.Empty(browser.FindAll("img[src='x']"));
     }

@@ -18,12 +18,12 @@ public sealed class ClientPageTests
 
         browser.Type("#host", "127.0.0.1");
         browser.Type("#port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        browser.Find("#connect").Click();
+        browser.Click("#connect");
         browser.WaitUntil(() => browser.Find("#status").GetAttribute("data-state") == "connected", "Connected (3 s connect timeout)");
 
         const string markup = "hello <b>bold</b> <script>alert(1)</script>";
         browser.Type("#send-text", markup);
-        browser.Find("#send").Click();
+        browser.Click("#send");
         browser.WaitUntil(() => browser.FindAll("#log .entry.in .text").Any(e => e.Text.Contains(markup, StringComparison.Ordinal)), "the echo in the log");
 
         // Shown as the characters typed: no element was made from the user's markup.
@@ -32,7 +32,7 @@ public sealed class ClientPageTests
 
         browser.Type("#send-text", "ping");
         browser.Select("#ending", "crlf");
-        browser.Find("#send").Click();
+        browser.Click("#send");
         browser.WaitUntil(() => browser.FindAll("#log .entry.in .text").Any(e => e.Text == "ping\\r"), "the CRLF echo, CR shown escaped");
         browser.Select("#view", "both");
         browser.WaitUntil(() => browser.FindAll("#log .entry.in .hex").Any(e => e.Text == "70 69 6e 67 0d 0a"), "the hex view of the echo");
@@ -40,7 +40,7 @@ public sealed class ClientPageTests
 
         browser.Screenshot(RepoPaths.Screenshot("client.png"));
 
-        browser.Find("#disconnect").Click();
+        browser.Click("#disconnect");
         browser.WaitUntil(() => browser.Find("#status").GetAttribute("data-state") == "unconnected", "Unconnected after disconnect");
     }
 
@@ -64,7 +64,7 @@ public sealed class ClientPageTests
 
         // Port 1 on loopback: nothing listens there, so the kernel answers with a reset at once.
         browser.Type("#port", "1");
-        browser.Find("#connect").Click();
+        browser.Click("#connect");
         browser.WaitUntil(() => browser.Find("#result").Text.Contains("refused", StringComparison.OrdinalIgnoreCase), "the refusal message");
         Assert.Equal("unconnected", browser.Find("#status").GetAttribute("data-state"));
         Assert.True(browser.Find("#connect").Enabled);

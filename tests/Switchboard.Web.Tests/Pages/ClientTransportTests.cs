@@ -42,15 +42,15 @@ public sealed partial class ClientTransportTests
         if (transport == "tls")
         {
             // A self-signed test certificate: the page's "accept any certificate" box is for exactly this.
-            browser.Find("#insecure").Click();
+            browser.Click("#insecure");
         }
 
-        browser.Find("#connect").Click();
+        browser.Click("#connect");
         browser.WaitUntil(() => browser.Find("#status").GetAttribute("data-state") == "connected", $"Connected over {transport}");
         Assert.StartsWith(transport, browser.Find("#detail").Text, StringComparison.Ordinal);
 
         browser.Type("#send-text", $"over {transport}");
-        browser.Find("#send").Click();
+        browser.Click("#send");
         browser.WaitUntil(() => browser.FindAll("#log .entry.in .text").Any(e => e.Text == $"over {transport}"), $"the {transport} echo");
     }
 
@@ -66,7 +66,7 @@ public sealed partial class ClientTransportTests
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
         browser.Select("#transport", "tls");
         browser.Type("#port", listening.Groups["port"].Value);
-        browser.Find("#connect").Click();
+        browser.Click("#connect");
         browser.WaitUntil(() => browser.Find("#result").Text.Contains("certificate", StringComparison.OrdinalIgnoreCase), "the certificate refusal");
         Assert.Equal("unconnected", browser.Find("#status").GetAttribute("data-state"));
     }

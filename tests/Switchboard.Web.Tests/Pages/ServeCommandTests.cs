@@ -74,7 +74,7 @@ public sealed partial class ServeCommandTests
             var socket = Path.Combine(sockets, "serve.sock");
             browser.Select("#add-transport", "unix");
             browser.Type("#add-path", socket);
-            browser.Find("#add-start").Click();
+            browser.Click("#add-start");
             browser.WaitUntil(() => browser.FindAll("#listeners tbody tr[data-name='unix']").Count == 1, "serve's new Unix listener in the table");
 
             using var nc = ExternalProcess.Start("nc", "-U", socket);

@@ -21,7 +21,7 @@ public sealed class ServerPageAddListenerTests
         browser.Select("#add-address", "127.0.0.1");
         browser.Type("#add-port", "0");
         browser.Select("#add-transport", "tcp");
-        browser.Find("#add-start").Click();
+        browser.Click("#add-start");
 
         // Two TCP listeners now: the page names them by id, the new one second.
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr[data-name='tcp-1']").Count == 1, "the new listener in the table");
@@ -65,7 +65,7 @@ public sealed class ServerPageAddListenerTests
         // A page that was tampered with (or a script) offers an address of someone else's: TEST-NET-1.
         browser.Driver.ExecuteScript("const o = document.createElement('option'); o.value = o.textContent = '192.0.2.1'; document.querySelector('#add-address').append(o);");
         browser.Select("#add-address", "192.0.2.1");
-        browser.Find("#add-start").Click();
+        browser.Click("#add-start");
 
         browser.WaitUntil(() => browser.Find("#result").Text.Contains("'192.0.2.1' is not one of this machine's addresses", StringComparison.Ordinal), "the refusal");
         Assert.Single(fixture.Chat.Listeners);

@@ -13,11 +13,11 @@ public sealed class ServerPageControlTests
         browser.Open(console.Page("/"));
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.stop").Count == 1, "the listener's Stop button");
 
-        browser.Find("#listeners tbody tr button.stop").Click();
+        browser.Click("#listeners tbody tr button.stop");
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.start").Count == 1, "the listener shown stopped");
         Assert.Equal("down", browser.Find("#st-server").GetAttribute("data-state"));
 
-        browser.Find("#listeners tbody tr button.start").Click();
+        browser.Click("#listeners tbody tr button.start");
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.stop").Count == 1, "the listener shown listening again");
         Assert.Equal(["stop tcp-main", "start tcp-main"], server.Commands);
     }
@@ -37,7 +37,7 @@ public sealed class ServerPageControlTests
         Assert.Equal("1 client connected", browser.Find("#st-icon").GetAttribute("title"));
 
         server.Sessions = [];
-        browser.Find("#listeners tbody tr button.stop").Click();
+        browser.Click("#listeners tbody tr button.stop");
         browser.WaitUntil(() => browser.Find("#st-icon").GetAttribute("data-state") == "off", "the icon saying not listening");
         Assert.Equal("not listening", browser.Find("#st-icon").GetAttribute("aria-label"));
     }
@@ -52,7 +52,7 @@ public sealed class ServerPageControlTests
         browser.WaitUntil(() => browser.FindAll("#send-target option[value='5']").Count == 1, "session #5 to send to");
         browser.Select("#send-target", "5");
         browser.Type("#send-text", "hello from the console");
-        browser.Find("#send-form button[type=submit]").Click();
+        browser.Click("#send-form button[type=submit]");
         browser.WaitUntil(() => browser.AnyShows("#events .ev", "to #5: hello from the console"), "the sent line in the event log");
         Assert.Contains("send 5 hello from the console", server.Commands);
     }
@@ -67,7 +67,7 @@ public sealed class ServerPageControlTests
         browser.WaitUntil(() => browser.FindAll("#sessions tbody tr").Count == 1, "session #5 in the table");
         Assert.Single(browser.FindAll("#listeners tbody tr button.stop"));
 
-        browser.Find("#listeners tbody tr button.stop-all").Click();
+        browser.Click("#listeners tbody tr button.stop-all");
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.start").Count == 1, "the listener shown stopped");
         browser.WaitUntil(() => browser.FindAll("#sessions tbody tr").Count == 0, "the session gone from the table");
         Assert.Empty(browser.FindAll("#listeners tbody tr button.stop-all"));

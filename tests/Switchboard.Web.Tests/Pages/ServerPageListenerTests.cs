@@ -18,7 +18,7 @@ public sealed class ServerPageListenerTests
         using var alice = await fixture.ConnectNcAsync("alice");
         using var bob = await fixture.ConnectNcAsync("bob");
 
-        browser.Find("#listeners tbody tr button.stop").Click();
+        browser.Click("#listeners tbody tr button.stop");
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.start").Count == 1, "the listener shown stopped");
         Assert.Equal("down", browser.Find("#st-server").GetAttribute("data-state"));
         Assert.Equal(ListenerState.Stopped, fixture.Chat.Listeners[0].State);
@@ -32,7 +32,7 @@ public sealed class ServerPageListenerTests
         await alice.WriteLineAsync("the listener is stopped, we are not");
         await bob.WaitForStdoutAsync("<alice> the listener is stopped, we are not", TimeSpan.FromSeconds(30));
 
-        browser.Find("#listeners tbody tr button.start").Click();
+        browser.Click("#listeners tbody tr button.start");
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.stop").Count == 1, "the listener shown listening again");
         Assert.Equal("up", browser.Find("#st-server").GetAttribute("data-state"));
         Assert.Equal(port, fixture.ChatPort);
@@ -54,7 +54,7 @@ public sealed class ServerPageListenerTests
         using var bob = await fixture.ConnectNcAsync("bob");
         browser.WaitUntil(() => browser.FindAll("#sessions tbody tr").Count == 2, "alice and bob in the table");
 
-        browser.Find("#listeners tbody tr button.stop-all").Click();
+        browser.Click("#listeners tbody tr button.stop-all");
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.start").Count == 1, "the listener shown stopped");
         await alice.WaitForStdoutAsync("disconnected everyone", TimeSpan.FromSeconds(30));
         await bob.WaitForStdoutAsync("disconnected everyone", TimeSpan.FromSeconds(30));
@@ -70,7 +70,7 @@ public sealed class ServerPageListenerTests
             await AssertTurnedAwayAsync(late);
         }
 
-        browser.Find("#listeners tbody tr button.start").Click();
+        browser.Click("#listeners tbody tr button.start");
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr button.stop").Count == 1, "the listener shown listening again");
         using var carol = await fixture.ConnectNcAsync("carol");
         Assert.Equal(port, fixture.ChatPort);

@@ -32,7 +32,7 @@ public sealed class ServerPageListenerTransportTests
         browser.Select("#add-transport", "tls");
         browser.Select("#add-address", "127.0.0.1");
         browser.Type("#add-port", "0");
-        browser.Find("#add-start").Click();
+        browser.Click("#add-start");
 
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr[data-name='tls']").Count == 1, "the new TLS listener in the table");
         var cells = browser.Find("#listeners tbody tr[data-name='tls']").FindElements(By.CssSelector("td"));
@@ -69,13 +69,13 @@ public sealed class ServerPageListenerTransportTests
         // A tampered page (or a script) asks anyway: the console refuses before the server binds anything.
         browser.Driver.ExecuteScript("for (const o of document.querySelectorAll('#add-transport option')) o.disabled = false;");
         browser.Select("#add-transport", "tls");
-        browser.Find("#add-start").Click();
+        browser.Click("#add-start");
         browser.WaitUntil(() => browser.Find("#result").Text == "add: the server has no certificate (start serve with --cert and --key)", "the TLS refusal");
 
         var socket = Path.Combine(fixture.Data, "chat.sock");
         browser.Select("#add-transport", "unix");
         browser.Type("#add-path", socket);
-        browser.Find("#add-start").Click();
+        browser.Click("#add-start");
         browser.WaitUntil(() => browser.Find("#result").Text.Contains("the server page may not use Unix sockets here (allow directories with Web:ListenerUnixDirectories)", StringComparison.Ordinal), "the Unix refusal");
 
         Assert.Single(fixture.Chat.Listeners);
@@ -95,7 +95,7 @@ public sealed class ServerPageListenerTransportTests
 
         var socket = Path.Combine(fixture.Data, "room.sock");
         browser.Type("#add-path", socket);
-        browser.Find("#add-start").Click();
+        browser.Click("#add-start");
 
         browser.WaitUntil(() => browser.FindAll("#listeners tbody tr[data-name='unix']").Count == 1, "the new Unix listener in the table");
         var cells = browser.Find("#listeners tbody tr[data-name='unix']").FindElements(By.CssSelector("td"));
@@ -115,7 +115,7 @@ public sealed class ServerPageListenerTransportTests
         var id = row.GetAttribute("data-id");
         row.FindElement(By.CssSelector("button.send")).Click();
         browser.Type("#send-text", "hello over the socket");
-        browser.Find("#send-form button[type=submit]").Click();
+        browser.Click("#send-form button[type=submit]");
         await ReadUntilAsync(lines, "hello over the socket");
         browser.WaitUntil(() => browser.AnyShows("#events .ev", $"to #{id}: hello over the socket"), "the sent line in the page's event log");
     }
@@ -133,24 +133,24 @@ public sealed class ServerPageListenerTransportTests
 
             var outside = Path.Combine(elsewhere, "chat.sock");
             browser.Type("#add-path", outside);
-            browser.Find("#add-start").Click();
+            browser.Click("#add-start");
             browser.WaitUntil(() => browser.Find("#result").Text == $"add: {outside} is not under a directory the server page may use ({allowed}; see Web:ListenerUnixDirectories)", "the refusal of a path elsewhere");
 
             // "..", resolved before the check, leads out of the directory too.
             var climbing = allowed + "/../chat.sock";
             browser.Type("#add-path", climbing);
-            browser.Find("#add-start").Click();
+            browser.Click("#add-start");
             browser.WaitUntil(() => browser.Find("#result").Text.Contains($"{Path.Combine(fixture.Data, "chat.sock")} is not under a directory", StringComparison.Ordinal), "the refusal of a path climbing out");
 
             // A link inside the allowed directory could lead anywhere.
             var link = Path.Combine(allowed, "link");
             Directory.CreateSymbolicLink(link, elsewhere);
             browser.Type("#add-path", Path.Combine(link, "chat.sock"));
-            browser.Find("#add-start").Click();
+            browser.Click("#add-start");
             browser.WaitUntil(() => browser.Find("#result").Text == $"add: {link} is a symbolic link: the server page uses sockets only by their real path", "the refusal of a link");
 
             browser.Type("#add-path", "chat.sock");
-            browser.Find("#add-start").Click();
+            browser.Click("#add-start");
             browser.WaitUntil(() => browser.Find("#result").Text == "add: 'chat.sock' is not a full path", "the refusal of a relative path");
 
             Assert.Single(fixture.Chat.Listeners);

@@ -33,7 +33,7 @@ public sealed class ServerPageTests
         Assert.Empty(browser.FindAll("#events script"));
 
         browser.Type("#announce-text", "maintenance at noon");
-        browser.Find("#announce-form button").Click();
+        browser.Click("#announce-form button");
         await nc.WaitForStdoutAsync("maintenance at noon", TimeSpan.FromSeconds(30));
         browser.WaitUntil(() => browser.FindAll("#sessions tbody tr").All(r => r.FindElement(By.CssSelector(".msgs")).Text != "0 / 0"), "message counters");
 
@@ -59,7 +59,7 @@ public sealed class ServerPageTests
 
         RowOf(browser, "carol")!.FindElement(By.CssSelector("button.send")).Click();
         browser.Type("#send-text", "just for carol");
-        browser.Find("#send-form button").Click();
+        browser.Click("#send-form button");
         await carol.WaitForStdoutAsync("just for carol", TimeSpan.FromSeconds(30));
         await Task.Delay(500);
         Assert.DoesNotContain("just for carol", dave.Stdout, StringComparison.Ordinal);
