@@ -104,6 +104,11 @@ internal sealed partial class ChatClientApp
             MaxOutboundBufferSize = 256 * 1024,
             Reconnect = new ReconnectOptions { InitialDelay = _settings.InitialBackoff, MaxDelay = _settings.MaxBackoff, RequireConfirmation = true },
         };
+        if (_settings.ConnectTimeout is { } connectTimeout)
+        {
+            options.ConnectTimeout = connectTimeout;
+        }
+
         _jitterPercent = (int)Math.Round(options.Reconnect.Jitter * 100);
         if (_settings.UnixPath is not null)
         {
