@@ -79,6 +79,20 @@ public sealed class ConsoleOptions
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
+    /// <summary>
+    /// How long the client page's connect may take (the name's lookup, the TCP connect and, for TLS, the handshake):
+    /// 3 s, as <c>switchboard connect</c>'s default, so a target that does not answer is reported soon. More than 0.
+    /// </summary>
+    public TimeSpan ClientConnectTimeout
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            field = value;
+        }
+    } = TimeSpan.FromSeconds(3);
+
     /// <summary>How often the server page's connection table is refreshed: 500 ms.</summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -37,27 +37,35 @@ internal sealed class RoomService(RoomRegistry registry, ChatServerOptions optio
     /// messages, or every message after <paramref name="since"/>. Live messages that commit meanwhile are held
     /// back and sent after the replay without duplicates, so the session sees each id once and in order.
     /// </summary>
+    /// <remarks>
+    /// The session is a member of the new room before anyone, on any node, hears that it left the old one or joined
+    /// the new one. So whoever reacts to either notice (joins the new room too, says something there, changes nick)
+    /// is heard by the mover: nothing said in the new room after the mover's part of the old room is missed.
+    /// </remarks>
     public async Task JoinAsync(ChatSession session, Room room, long? since, CancellationToken cancellationToken)
     {
-        if (session.Room is { } old && !ReferenceEquals(old, room))
-        {
-            await LeaveAsync(session, old, reason: null);
-        }
-
+        var old = session.Room;
+        var moving = !ReferenceEquals(old, room);
         var now = DateTimeOffset.UtcNow;
         session.BeginReplay(room.Name);
         long lastReplayed = since ?? 0;
         try
         {
-            var alreadyIn = ReferenceEquals(session.Room, room);
+            // In first, out second: leaving first announced the part while the session was in no room here, and a
+            // notice for the new room that another node published on hearing of the part could arrive in that gap
+            // and miss the mover. Until the old room is left the session is in both, which only means a line said in
+            // the old room meanwhile still reaches it, as it would have a moment earlier.
             room.Add(session);
             session.Room = room;
-            if (!alreadyIn)
+            if (old is not null && moving)
+            {
+                await LeaveAsync(session, old, reason: null);
+            }
+
+            if (moving)
             {
                 await store().Presence.SetRoomAsync(session.Nick, room.Name, cancellationToken);
-            }
-            if (!alreadyIn)
-            {
+
                 // In a large room only the joiner hears of it (as Twitch does above 1,000 users, and auditorium
                 // modes on IRC): telling everyone makes each join cost a line per member, and a crowd joining
                 // sends every member a crowd's worth of notices. /who shows who is there.

@@ -6,14 +6,13 @@ using Switchboard.Web.Live;
 namespace Switchboard.Web.Client;
 
 /// <summary>
-/// The client page's socket: the server process opens one connection on the page's behalf (connect with the 3 s
-/// timeout, disconnect, send), and streams what arrives back with timestamps. The connection lives as long as the
-/// page: closing the tab closes it. Only targets the <see cref="TargetPolicy"/> allows are dialled, and every
+/// The client page's socket: the server process opens one connection on the page's behalf (connect within
+/// <see cref="ConsoleOptions.ClientConnectTimeout"/>, 3 s by default; disconnect; send), and streams what arrives
+/// back with timestamps. The connection lives as long as the page: closing the tab closes it. Only targets the <see cref="TargetPolicy"/> allows are dialled, and every
 /// attempt, allowed or not, is logged with the browser it came from.
 /// </summary>
-internal sealed class ClientPageSession(WebSocketPeer peer, TargetPolicy targets, ILogger logger, string browser)
+internal sealed class ClientPageSession(WebSocketPeer peer, TargetPolicy targets, TimeSpan connectTimeout, ILogger logger, string browser)
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
     private IClientLink? _link;
     private CancellationTokenSource? _linkStop;
     private Task _receive = Task.CompletedTask;
@@ -91,7 +90,7 @@ internal sealed class ClientPageSession(WebSocketPeer peer, TargetPolicy targets
 
     private async Task<IClientLink> OpenAsync(string transport, ConsoleCommand command, CancellationToken cancellationToken)
     {
-        var options = new ClientOptions { ConnectTimeout = ConnectTimeout };
+        var options = new ClientOptions { ConnectTimeout = connectTimeout };
         switch (transport)
         {
             case "unix":
@@ -115,7 +114,7 @@ internal sealed class ClientPageSession(WebSocketPeer peer, TargetPolicy targets
                 {
                     // The name is resolved once, within the connect timeout, and what passed is what is dialled: a
                     // second lookup could answer with another address.
-                    timeout.CancelAfter(ConnectTimeout);
+                    timeout.CancelAfter(connectTimeout);
                     dial = await targets.CheckNetworkAsync(command.Host, port, timeout.Token);
                     ConsoleLog.ClientConnecting(logger, browser, transport, Printable(dial == command.Host ? $"{dial}:{port}" : $"{command.Host}:{port} ({dial})"));
                     if (transport == "udp")

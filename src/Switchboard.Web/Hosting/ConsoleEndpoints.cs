@@ -101,7 +101,7 @@ public static class ConsoleEndpoints
             : NotFoundAsync(context));
         if (options.EnableClientPage)
         {
-            endpoints.Map("/ws/client", context => AcceptAsync(context, stopping, (peer, ct) => new ClientPageSession(peer, targets, logger, Describe(context)).RunAsync(ct)));
+            endpoints.Map("/ws/client", context => AcceptAsync(context, stopping, (peer, ct) => new ClientPageSession(peer, targets, options.ClientConnectTimeout, logger, Describe(context)).RunAsync(ct)));
         }
     }
 

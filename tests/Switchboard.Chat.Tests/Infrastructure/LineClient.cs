@@ -91,6 +91,41 @@ internal sealed class LineClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until <paramref name="tally"/> has counted <paramref name="count"/> matching lines. The tally remembers
+    /// how far it looked, so a running count looks at each line once and copies nothing.
+    /// </summary>
+    public async Task WaitForTallyAsync(LineTally tally, int count, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            lock (_gate)
+            {
+                for (; tally.Index < _lines.Count; tally.Index++)
+                {
+                    if (tally.Match(_lines[tally.Index]))
+                    {
+                        tally.Count++;
+                    }
+                }
+            }
+
+            if (tally.Count >= count)
+            {
+                return;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || (IsClosed && _reader.IsCompleted && tally.Index >= Lines.Count))
+            {
+                throw new TimeoutException($"{what}: {tally.Count} of {count} lines within {timeout.TotalSeconds} s (closed: {IsClosed})");
+            }
+
+            await _arrived.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
+        }
+    }
+
     public Task<string> WaitForContainsAsync(string text, TimeSpan? timeout = null) => WaitForAsync(l => l.Contains(text, StringComparison.Ordinal), timeout, $"containing \"{text}\"");
 
     /// <summary>Waits until the server has closed the connection.</summary>
@@ -126,7 +161,9 @@ internal sealed class LineClient : IAsyncDisposable
     private async Task ReadLoopAsync()
     {
         var buffer = new byte[16 * 1024];
-        var pending = new List<byte>();
+        // A line split over reads; whole lines in one read are decoded straight from the buffer. (Byte by byte, a
+        // reader of a busy room spent its CPU here and fell behind on a loaded machine.)
+        var pending = new MemoryStream();
         try
         {
             while (true)
@@ -137,24 +174,31 @@ internal sealed class LineClient : IAsyncDisposable
                     break;
                 }
 
-                for (var i = 0; i < n; i++)
+                var rest = buffer.AsSpan(0, n);
+                for (var end = rest.IndexOf((byte)'\n'); end >= 0; end = rest.IndexOf((byte)'\n'))
                 {
-                    if (buffer[i] == (byte)'\n')
+                    string line;
+                    if (pending.Length == 0)
                     {
-                        var line = Encoding.UTF8.GetString([.. pending]).TrimEnd('\r');
-                        pending.Clear();
-                        lock (_gate)
-                        {
-                            _lines.Add(line);
-                        }
-
-                        _arrived.Release();
+                        line = Encoding.UTF8.GetString(rest[..end]);
                     }
                     else
                     {
-                        pending.Add(buffer[i]);
+                        pending.Write(rest[..end]);
+                        line = Encoding.UTF8.GetString(pending.GetBuffer(), 0, (int)pending.Length);
+                        pending.SetLength(0);
                     }
+
+                    lock (_gate)
+                    {
+                        _lines.Add(line.TrimEnd('\r'));
+                    }
+
+                    _arrived.Release();
+                    rest = rest[(end + 1)..];
                 }
+
+                pending.Write(rest);
             }
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
@@ -166,4 +210,16 @@ internal sealed class LineClient : IAsyncDisposable
             _arrived.Release();
         }
     }
+}
+
+/// <summary>A running count of the lines of one client that match, for <see cref="LineClient.WaitForTallyAsync"/>.</summary>
+internal sealed class LineTally(Func<string, bool> match)
+{
+    public Func<string, bool> Match { get; } = match;
+
+    /// <summary>The next line to look at.</summary>
+    public int Index { get; set; }
+
+    /// <summary>Matches among the lines before <see cref="Index"/>.</summary>
+    public int Count { get; set; }
 }

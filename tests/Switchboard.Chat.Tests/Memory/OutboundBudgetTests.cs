@@ -69,13 +69,42 @@ public sealed class OutboundBudgetTests(ITestOutputHelper output)
         var text = new string('t', 2000);
         using var crowdGone = new CancellationTokenSource();
         var said = new int[Talkers];
+        // The readers (healthy and the talkers, who hear each other) keep up by construction: a line is said only
+        // once each of them has received all but the last few said so far, so what the server holds for a reader
+        // stays below OutboundBudgetFloor (64 KiB; 20 lines and one in flight per talker are about 47 KB). A fixed
+        // pace alone did not do it: on a loaded machine this process (the readers and the server alike) falls
+        // behind any fixed pace, every queue grows, and the budget rightly dropped a reader that had stopped
+        // keeping up (seen at load 12-16: healthy and the talkers dropped with 350-1000 KB queued).
+        const int Window = 20;
+        var readers = new[] { healthy }.Concat(talkers).Select(c => (Client: c, Tally: new LineTally(l => l.Contains(" <talker", StringComparison.Ordinal)))).ToList();
+        using var paceGate = new SemaphoreSlim(1, 1);
+        async Task PaceAsync()
+        {
+            await paceGate.WaitAsync();
+            try
+            {
+                var snapshot = (int[])said.Clone();
+                for (var r = 0; r < readers.Count; r++)
+                {
+                    // Healthy hears every talker; talker r - 1 hears the others, not itself (text mode).
+                    var due = snapshot.Sum() - (r == 0 ? 0 : snapshot[r - 1]) - Window;
+                    await readers[r].Client.WaitForTallyAsync(readers[r].Tally, due, Timeout, r == 0 ? "healthy" : $"talker{r - 1}");
+                }
+            }
+            finally
+            {
+                paceGate.Release();
+            }
+        }
+
         var talking = talkers.Select(async (t, i) =>
         {
             try
             {
-                // Brisk but steady (at most about 500 lines/s each), as talkers are; the readers keep up with it.
+                // Brisk but steady (at most about 500 lines/s each), as talkers are, and never ahead of the readers.
                 for (var n = 0; n < MaxLinesPerTalker && !crowdGone.IsCancellationRequested; n++)
                 {
+                    await PaceAsync();
                     await t.SendLineAsync($"{i}:{n} {text}");
                     said[i] = n + 1;
                     if (n % 10 == 9)

@@ -41,10 +41,18 @@ public sealed partial class FailoverTests(PostgresFixture postgres, ITestOutputH
             await using var watcher = await survivor.JoinAsync("watcher");
             for (var i = 0; i < Senders; i++)
             {
-                senders.Add(SwitchboardCli.Start(["chat", $"127.0.0.1:{doomedPort},127.0.0.1:{survivor.Port}", "--nick", $"s{i}"]));
+                // A generous connect timeout: with the default 3 s a sender whose first connect ran late on a loaded
+                // machine (a fresh process compiling its connect path) moved on to the survivor before the kill, and
+                // then never lost its node.
+                senders.Add(SwitchboardCli.Start(["chat", $"127.0.0.1:{doomedPort},127.0.0.1:{survivor.Port}", "--nick", $"s{i}", "--timeout", "60s"]));
             }
 
             // Every sender is on the doomed node, in the lobby, before the burst starts.
+            for (var i = 0; i < Senders; i++)
+            {
+                await senders[i].WaitForOutputAsync(l => l.Contains($"connected to 127.0.0.1:{doomedPort} as", StringComparison.Ordinal), Timeout, $"s{i} on the doomed node");
+            }
+
             await WaitForWhoAsync(watcher, Enumerable.Range(0, Senders).Select(i => $"s{i}"));
 
             // The first half of the burst goes out as fast as the clients take it; the node dies in the middle of it.

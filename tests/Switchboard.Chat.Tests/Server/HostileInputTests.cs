@@ -36,6 +36,9 @@ public sealed class HostileInputTests(ITestOutputHelper output)
 
         using var stopTalking = new CancellationTokenSource();
         var conversation = ConverseAsync(alice, bob, stopTalking.Token);
+        // The 5 s idle timeout is for the silent crowd; alice and bob each speak once a round, and a round slowed past
+        // it on a loaded machine would close them as idle. They ping meanwhile, as a client with a keepalive does.
+        var keepAlive = Task.WhenAll(PingUntilClosedAsync(alice, stopTalking.Token), PingUntilClosedAsync(bob, stopTalking.Token));
         var peakQueued = 0L;
         var sampler = SampleQueuesAsync(server, q => peakQueued = Math.Max(peakQueued, q), stopTalking.Token);
 
@@ -48,6 +51,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
 
         stopTalking.Cancel();
         var rounds = await conversation;
+        await keepAlive;
         await sampler;
         output.WriteLine($"conversation rounds during the attacks: {rounds}; peak queued bytes of one session: {peakQueued}");
         Assert.True(rounds >= 5, $"only {rounds} rounds of conversation");

@@ -15,8 +15,18 @@ public static class SwitchboardCli
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "switchboard.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project should reference Switchboard.Cli.");
-        return ExternalProcess.Start("dotnet", [dll, .. arguments], environment, workingDirectory, closeInput: closeInput);
+        return ExternalProcess.Start("dotnet", [dll, .. WithConnectPatience([.. arguments])], environment, workingDirectory, closeInput: closeInput);
     }
+
+    /// <summary>
+    /// <c>connect</c> gets a test-sized connect timeout unless the test gives one: the default 3 s covers the proxy
+    /// and TLS handshakes too, which a fresh process on a loaded machine (compiling that code first) can take longer
+    /// over. A test about the timeout itself names it (-w/--timeout) and keeps it.
+    /// </summary>
+    private static string[] WithConnectPatience(string[] arguments)
+        => arguments is ["connect", ..] && !arguments.Any(a => a is "-w" or "--timeout" or "-h" or "--help" || a.StartsWith("--timeout=", StringComparison.Ordinal))
+            ? [.. arguments, "--timeout", "30s"]
+            : arguments;
 
     /// <summary>Runs a command to the end, with an empty stdin: exit code, stdout, stderr.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)

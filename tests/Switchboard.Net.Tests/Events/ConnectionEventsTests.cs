@@ -254,7 +254,7 @@ public sealed class ConnectionEventsTests
         options.Certificate = TestCertificates.Server;
         await using var listener = await SwitchboardListener.StartAsync(options, async (c, ct) => await c.Input.ReadAsync(ct));
         var events = new ConcurrentQueue<string>();
-        await using var client = SwitchboardConnection.CreateClient(new ClientOptions { Tls = new ClientTlsOptions { CaFile = TestCertificates.ServerPemPath } });
+        await using var client = SwitchboardConnection.CreateClient(new ClientOptions { ConnectTimeout = TestTimeout.Default, Tls = new ClientTlsOptions { CaFile = TestCertificates.ServerPemPath } });
         client.Connected += (_, _) => events.Enqueue("connected");
         client.Encrypted += (_, _) => events.Enqueue("encrypted");
         await client.ConnectToHostAsync("localhost", Port(listener)).Within();

@@ -41,8 +41,15 @@ public sealed class NetMetricsTests
                 Assert.Equal("hello\n", Encoding.ASCII.GetString(echo));
             }
 
-            // The handler has read and echoed every line by now, but its counters may trail the echo by a moment.
-            await TestTimeout.UntilAsync(() => metrics.Observe("switchboard.net.messages", "direction=sent") == 3, "3 messages sent are measured");
+            // The handler has read and echoed every line by now, but its counters may trail the echo by a moment: the
+            // bytes sent are counted once the send loop's write returns, which can be after the client has the echo,
+            // and the bytes received once the handler's reader moves past the line. Wait for every counter read below.
+            await TestTimeout.UntilAsync(
+                () => metrics.Observe("switchboard.net.messages", "direction=sent") == 3
+                    && metrics.Observe("switchboard.net.io", "direction=sent") == 18
+                    && metrics.Observe("switchboard.net.io", "direction=received") == 18
+                    && metrics.Observe("switchboard.net.messages", "direction=received") == 3,
+                "3 messages and 18 bytes each way are measured");
             Assert.Equal(3, metrics.Observe("switchboard.net.connections"));
             Assert.Equal(3, metrics.Counted("switchboard.net.connections.accepted"));
             Assert.Equal(18, metrics.Observe("switchboard.net.io", "direction=received"));

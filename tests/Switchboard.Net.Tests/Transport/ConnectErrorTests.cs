@@ -46,7 +46,7 @@ public sealed class ConnectErrorTests
         await using var listener = await SwitchboardListener.StartAsync(options, (c, ct) => Task.Delay(1000, ct));
         var port = ((IPEndPoint)listener.BoundEndPoint).Port;
         // No CA file: the system store does not know our self-signed test certificate.
-        var error = await Assert.ThrowsAsync<ConnectException>(() => SwitchboardConnection.ConnectTcpAsync("127.0.0.1", port, new ClientOptions { Tls = new ClientTlsOptions() }, cancellationToken: TestTimeout.Token()));
+        var error = await Assert.ThrowsAsync<ConnectException>(() => SwitchboardConnection.ConnectTcpAsync("127.0.0.1", port, new ClientOptions { ConnectTimeout = TestTimeout.Default, Tls = new ClientTlsOptions() }, cancellationToken: TestTimeout.Token()));
         Assert.Equal(ConnectError.TlsFailure, error.Error);
         Assert.Contains("certificate", error.Message);
     }
@@ -59,7 +59,7 @@ public sealed class ConnectErrorTests
         await using var listener = await SwitchboardListener.StartAsync(options, (c, ct) => Task.Delay(1000, ct));
         var port = ((IPEndPoint)listener.BoundEndPoint).Port;
         var tls = new ClientTlsOptions { CaFile = TestCertificates.ServerPemPath, ServerName = "other.example" };
-        var error = await Assert.ThrowsAsync<ConnectException>(() => SwitchboardConnection.ConnectTcpAsync("127.0.0.1", port, new ClientOptions { Tls = tls }, cancellationToken: TestTimeout.Token()));
+        var error = await Assert.ThrowsAsync<ConnectException>(() => SwitchboardConnection.ConnectTcpAsync("127.0.0.1", port, new ClientOptions { ConnectTimeout = TestTimeout.Default, Tls = tls }, cancellationToken: TestTimeout.Token()));
         Assert.Equal(ConnectError.TlsFailure, error.Error);
         Assert.Contains("does not match", error.Message);
     }
@@ -71,7 +71,7 @@ public sealed class ConnectErrorTests
         options.Certificate = TestCertificates.Server;
         await using var listener = await SwitchboardListener.StartAsync(options, (c, ct) => Task.Delay(1000, ct));
         var port = ((IPEndPoint)listener.BoundEndPoint).Port;
-        await using var connection = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", port, new ClientOptions { Tls = new ClientTlsOptions { Insecure = true } }, cancellationToken: TestTimeout.Token());
+        await using var connection = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", port, new ClientOptions { ConnectTimeout = TestTimeout.Default, Tls = new ClientTlsOptions { Insecure = true } }, cancellationToken: TestTimeout.Token());
         Assert.Equal(TransportKind.Tls, connection.TransportKind);
     }
 

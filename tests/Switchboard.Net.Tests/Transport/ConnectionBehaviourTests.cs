@@ -11,6 +11,8 @@ public abstract partial class ConnectionBehaviourTests
 {
     protected abstract ListenerOptions ListenerOptions();
 
+    // With the test timeout as the connect timeout: the library's 3 s covers the TLS handshake, which a loaded
+    // machine can take longer over (the first one in a process compiles the TLS code); speed is not checked here.
     protected abstract ClientOptions ClientOptions();
 
     protected abstract TransportKind Kind { get; }
@@ -407,7 +409,7 @@ public sealed class TcpConnectionTests : ConnectionBehaviourTests
 
     protected override ListenerOptions ListenerOptions() => Net.ListenerOptions.Loopback(0);
 
-    protected override ClientOptions ClientOptions() => new();
+    protected override ClientOptions ClientOptions() => new() { ConnectTimeout = TestTimeout.Default };
 }
 
 public sealed class TlsConnectionTests : ConnectionBehaviourTests
@@ -421,7 +423,7 @@ public sealed class TlsConnectionTests : ConnectionBehaviourTests
         return options;
     }
 
-    protected override ClientOptions ClientOptions() => new() { Tls = new ClientTlsOptions { CaFile = TestCertificates.ServerPemPath } };
+    protected override ClientOptions ClientOptions() => new() { ConnectTimeout = TestTimeout.Default, Tls = new ClientTlsOptions { CaFile = TestCertificates.ServerPemPath } };
 }
 
 public sealed class UnixConnectionTests : ConnectionBehaviourTests
@@ -431,7 +433,7 @@ public sealed class UnixConnectionTests : ConnectionBehaviourTests
     protected override ListenerOptions ListenerOptions()
         => Net.ListenerOptions.Unix(Path.Combine(Path.GetTempPath(), $"sb-{Guid.NewGuid():N}.sock"));
 
-    protected override ClientOptions ClientOptions() => new();
+    protected override ClientOptions ClientOptions() => new() { ConnectTimeout = TestTimeout.Default };
 }
 
 public sealed class ListenerAddressTests

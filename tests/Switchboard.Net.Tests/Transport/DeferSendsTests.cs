@@ -17,19 +17,20 @@ public sealed class DeferSendsTests
         });
         await using var client = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", ((IPEndPoint)listener.BoundEndPoint).Port, cancellationToken: TestTimeout.Token());
         var server = await accepted.Task.Within();
-        // A first send outside any scope starts the drain loop, which then waits for the next wake-up.
-        Assert.True(server.TrySend("0\n"u8));
-        await TestTimeout.UntilAsync(() => server.BytesSent == 2, "the first line is sent");
 
+        // The first send starts the drain loop, whose first read finds nothing and parks before the bytes are
+        // written: from then on only a wake-up moves it, and the scope holds that. (A first send outside the scope,
+        // waited for until its bytes were counted as sent, did not make sure of that: the loop, counted but not yet
+        // parked again, took the scope's lines in the same turn on a loaded machine.)
         using (SwitchboardConnection.DeferSends())
         {
-            for (var i = 1; i <= 100; i++)
+            for (var i = 0; i <= 100; i++)
             {
                 Assert.True(server.TrySend(Encoding.ASCII.GetBytes($"{i}\n")));
             }
 
             // The wake-up is held by the scope: nothing of it has been handed to the socket yet.
-            Assert.Equal(2, server.BytesSent);
+            Assert.Equal(0, server.BytesSent);
             Assert.True(server.QueuedBytes > 0);
         }
 

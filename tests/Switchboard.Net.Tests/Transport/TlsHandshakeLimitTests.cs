@@ -52,7 +52,7 @@ public sealed class TlsHandshakeLimitTests
         try
         {
             var port = ((IPEndPoint)listener.BoundEndPoint).Port;
-            await using var client = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", port, new ClientOptions { Tls = new ClientTlsOptions { CaFile = TestCertificates.ServerPemPath } }, cancellationToken: TestTimeout.Token());
+            await using var client = await SwitchboardConnection.ConnectTcpAsync("127.0.0.1", port, new ClientOptions { ConnectTimeout = TestTimeout.Default, Tls = new ClientTlsOptions { CaFile = TestCertificates.ServerPemPath } }, cancellationToken: TestTimeout.Token());
             var line = await client.CreateReader(new LineReader()).ReadAsync(TestTimeout.Token());
             return !line.IsCompleted && Encoding.UTF8.GetString(line.Message) == "hello";
         }

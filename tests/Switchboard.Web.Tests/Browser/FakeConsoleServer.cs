@@ -8,11 +8,15 @@ internal sealed class FakeConsoleServer : IConsoleServer
 {
     private readonly Lock _gate = new();
     private Action<ConsoleEvent>? _handlers;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _listening = true;
 
     public List<string> Commands { get; } = [];
 
     public void Raise(ConsoleEvent e) => _handlers?.Invoke(e);
+
+    /// <summary>Completes once a page has subscribed to the events: raised before that, they reach nobody.</summary>
+    public Task Subscribed => _subscribed.Task;
 
     public IReadOnlyList<ConsoleListener> GetListeners()
         => [new ConsoleListener("tcp-main", "tcp", "127.0.0.1", 7000, false, _listening, 0, true)];
@@ -76,6 +80,8 @@ internal sealed class FakeConsoleServer : IConsoleServer
         {
             _handlers += handler;
         }
+
+        _subscribed.TrySetResult();
 
         return new Unsubscribe(() =>
         {

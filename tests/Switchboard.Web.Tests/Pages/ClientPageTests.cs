@@ -9,7 +9,7 @@ public sealed class ClientPageTests
     {
         var (echo, port) = await SwitchboardCli.StartEchoAsync();
         using var _ = echo;
-        await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0 });
+        await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0, ClientConnectTimeout = ClientTransportTests.ConnectPatience });
         using var browser = HeadlessChromium.Start();
 
         browser.Open(console.Page("/client"));
@@ -19,7 +19,7 @@ public sealed class ClientPageTests
         browser.Type("#host", "127.0.0.1");
         browser.Type("#port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         browser.Click("#connect");
-        browser.WaitUntil(() => browser.Find("#status").GetAttribute("data-state") == "connected", "Connected (3 s connect timeout)");
+        browser.WaitUntil(() => browser.Find("#status").GetAttribute("data-state") == "connected", "Connected");
 
         const string markup = "hello <b>bold</b> <script>alert(1)</script>";
         browser.Type("#send-text", markup);

@@ -8,6 +8,10 @@ namespace Switchboard.Web.Tests.Pages;
 /// <summary>The client page over each transport, against the real <c>switchboard listen --mode echo</c>.</summary>
 public sealed partial class ClientTransportTests
 {
+    // The page's 3 s connect timeout covers the TLS handshake, which on a loaded machine (a fresh listen process and
+    // this one both compiling their TLS code first) took longer; what these tests check is not how fast it is.
+    internal static readonly TimeSpan ConnectPatience = TimeSpan.FromSeconds(30);
+
     [Theory]
     [InlineData("tls")]
     [InlineData("unix")]
@@ -25,7 +29,7 @@ public sealed partial class ClientTransportTests
         var listening = await echo.WaitForStderrAsync(ListeningLine(), TimeSpan.FromSeconds(30));
 
         // Unix sockets are allowed only under directories the operator lists; the loopback ports by default.
-        await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0, ClientUnixDirectories = { scratch.Root } });
+        await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0, ClientUnixDirectories = { scratch.Root }, ClientConnectTimeout = ConnectPatience });
         using var browser = HeadlessChromium.Start();
         browser.Open(console.Page("/client"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
@@ -60,7 +64,7 @@ public sealed partial class ClientTransportTests
         using var scratch = new Scratch();
         using var echo = SwitchboardCli.Start(["listen", "--host", "127.0.0.1", "--port", "0", "--mode", "echo", "--tls", .. scratch.SelfSignedPem()]);
         var listening = await echo.WaitForStderrAsync(ListeningLine(), TimeSpan.FromSeconds(30));
-        await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0 });
+        await using var console = await WebConsoleHost.StartAsync(new ConsoleOptions { Port = 0, ClientConnectTimeout = ConnectPatience });
         using var browser = HeadlessChromium.Start();
         browser.Open(console.Page("/client"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");

@@ -82,7 +82,9 @@ public sealed class ServerPageControlTests
         using var browser = HeadlessChromium.Start();
         browser.Open(console.Page("/"));
         browser.WaitUntil(() => browser.Find("#link").GetAttribute("data-state") == "open", "the page's WebSocket");
-        await Task.Delay(300);
+        // The page's socket is open before its session on the server has subscribed (a fixed 300 ms wait here was a
+        // guess at that); events raised before the subscription reach nobody.
+        await server.Subscribed.WaitAsync(TimeSpan.FromSeconds(30));
 
         // 20,000 events as fast as one thread can raise them: far beyond what a page shows.
         const int count = 20_000;

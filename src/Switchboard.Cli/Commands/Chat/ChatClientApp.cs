@@ -119,6 +119,11 @@ internal sealed partial class ChatClientApp
                 HeartbeatMessage = "/ping\n"u8.ToArray(),
             },
         };
+        if (_settings.ConnectTimeout is { } connectTimeout)
+        {
+            options.ConnectTimeout = connectTimeout;
+        }
+
         _jitterPercent = (int)Math.Round(options.Reconnect.Jitter * 100);
         if (_settings.UnixPath is not null)
         {

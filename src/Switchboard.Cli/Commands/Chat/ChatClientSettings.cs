@@ -13,6 +13,9 @@ internal sealed class ChatClientSettings
     public string? CaFile;
     public bool Insecure;
 
+    /// <summary>The connect timeout of each attempt; null keeps the library's (3 s).</summary>
+    public TimeSpan? ConnectTimeout;
+
     /// <summary>First wait before reconnecting; doubles up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(250);
 

@@ -15,10 +15,11 @@ internal static class ChatCommand
         var ca = new Option<string?>("--ca") { Description = "PEM file of CA certificates to trust (implies --tls)" };
         var insecure = new Option<bool>("--insecure") { Description = "Accept any server certificate (testing only; implies --tls)" };
         var unix = new Option<string?>("--unix") { Description = "Connect to a Unix socket instead of TCP" };
+        var timeout = Infrastructure.CliValues.DurationOption("--timeout", "Connect timeout of each attempt, the TLS handshake included (default 3s, as connect's); an attempt that runs out moves on to the next server", "-w");
         var heartbeat = HeartbeatFlag.Create();
         var command = new Command("chat", "Chat in a terminal: coloured messages, a status line, automatic reconnect that resumes where it left off. Works with stdin/stdout redirected, too.")
         {
-            target, port, nick, room, tls, ca, insecure, unix, heartbeat,
+            target, port, nick, room, tls, ca, insecure, unix, timeout, heartbeat,
         };
 
         Infrastructure.CliValues.AddValidator(command, result =>
@@ -56,6 +57,7 @@ internal static class ChatCommand
                 Tls = parse.GetValue(tls) || parse.GetValue(ca) is not null || parse.GetValue(insecure),
                 CaFile = parse.GetValue(ca),
                 Insecure = parse.GetValue(insecure),
+                ConnectTimeout = parse.GetValue(timeout),
             };
             if (parse.GetValue(heartbeat) is { } beat)
             {
