@@ -21,10 +21,11 @@ public static class SwitchboardCli
     /// <summary>
     /// <c>connect</c> gets a test-sized connect timeout unless the test gives one: the default 3 s covers the proxy
     /// and TLS handshakes too, which a fresh process on a loaded machine (compiling that code first) can take longer
-    /// over. A test about the timeout itself names it (-w/--timeout) and keeps it.
+    /// over. A test about the timeout itself names it (-w/--timeout) and keeps it. With --udp the timeout is how
+    /// long to wait for replies, not a connect timeout: left alone.
     /// </summary>
     private static string[] WithConnectPatience(string[] arguments)
-        => arguments is ["connect", ..] && !arguments.Any(a => a is "-w" or "--timeout" or "-h" or "--help" || a.StartsWith("--timeout=", StringComparison.Ordinal))
+        => arguments is ["connect", ..] && !arguments.Any(a => a is "-w" or "--timeout" or "-h" or "--help" or "--udp" || a.StartsWith("--timeout=", StringComparison.Ordinal))
             ? [.. arguments, "--timeout", "30s"]
             : arguments;
 
