@@ -131,8 +131,8 @@ public sealed class SqliteDamageTests
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is 11 or 26)
         {
-            // SQLITE_CORRUPT or NOTADB: File.Copy read the file while a checkpoint was writing its pages (a plain
-            // copy of a live database can be torn; docs/OPERATIONS.md backs up with .backup). Copy again.
+            // SQLITE_CORRUPT or SQLITE_NOTADB: the copy was taken while a checkpoint was writing its pages into the
+            // file (seen on a loaded machine), so it holds half of one. Not yet a copy to judge: the caller copies again.
             return -1;
         }
     }
