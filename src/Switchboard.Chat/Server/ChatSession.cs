@@ -83,16 +83,24 @@ internal sealed class ChatSession
         }
     }
 
-    /// <summary>Closes gracefully: what is queued (a kick's reason) still reaches the peer.</summary>
-    public async Task CloseAsync(string reason)
+    /// <summary>
+    /// Closes gracefully: what is queued (a kick's reason) still reaches the peer, then <paramref name="lastLine"/>
+    /// if given (for a web session in the same step as the close, so it stays the last line the page reads).
+    /// </summary>
+    public async Task CloseAsync(string reason, byte[]? lastLine = null)
     {
         if (Connection is { } connection)
         {
+            if (lastLine is not null)
+            {
+                TrySendLine(lastLine);
+            }
+
             await connection.CloseAsync(reason, CancellationToken.None);
         }
         else
         {
-            Web!.Close(reason);
+            Web!.Close(reason, lastLine);
         }
     }
 

@@ -88,8 +88,7 @@ internal sealed class SessionInput(InputLimits limits, ChatSession session)
     public async Task<string> CloseAsync(string code, string text, string reason)
     {
         ChatServer.Log.InputRejected(limits.Logger, session.ToString(), code);
-        session.TrySendLine(session.Format.Error(code, text));
-        await session.CloseAsync(reason);
+        await session.CloseAsync(reason, session.Format.Error(code, text));
         return reason;
     }
 

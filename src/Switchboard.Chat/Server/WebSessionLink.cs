@@ -160,11 +160,20 @@ internal sealed class WebSessionLink(long id, IPAddress? address, string peer, l
         }
     }
 
-    /// <summary>Closes gracefully: what is queued (a kick's reason, say) is still read, then the end.</summary>
-    public void Close(string reason)
+    /// <summary>
+    /// Closes gracefully: what is queued (a kick's reason, say) is still read, then <paramref name="lastLine"/> if
+    /// given, then the end. The last line and the close are one step, so nothing delivered meanwhile (a message that
+    /// committed just then) can fall after the line that says why the session ends.
+    /// </summary>
+    public void Close(string reason, byte[]? lastLine = null)
     {
         lock (_gate)
         {
+            if (lastLine is not null && !_closing && _queued < maxQueued)
+            {
+                EnqueueLocked(lastLine);
+            }
+
             CloseLocked(reason);
         }
     }
